@@ -1,0 +1,56 @@
+"""`w2v`: the headless commands (info, neighbours, analogy, related, keywords, convert, doctor, train).
+
+Everything here calls explorer.core; output is for people unless ``--json`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Any, Callable, Sequence
+
+from explorer import __version__
+from explorer.core.errors import ExplorerError
+
+Command = Callable[[argparse.Namespace], Any]
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    """Print ``text`` for people, or ``data`` as JSON with --json."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="w2v", description="Word2Vec Explorer, headless.")
+    parser.add_argument("--version", action="version", version=f"w2v {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    from explorer import cli_model, cli_train
+
+    cli_model.register(sub)
+    cli_train.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Command = args.run
+    try:
+        result = run(args)
+    except ExplorerError as err:
+        print(f"w2v: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("w2v: interrupted", file=sys.stderr)
+        return 130
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

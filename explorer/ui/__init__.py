@@ -1,0 +1,1 @@
+"""Qt user interface; it only calls explorer.core."""

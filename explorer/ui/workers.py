@@ -1,0 +1,109 @@
+"""Run a core function on a QThread: progress/finished/failed/cancelled signals, never touching widgets.
+
+The core function has the shape ``fn(*args, report=..., cancel=..., **kwargs)``: it receives a Reporter
+and a CancelToken (explorer.core.tasks) and returns an immutable result.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from explorer.core.errors import Cancelled, ExplorerError
+from explorer.core.tasks import CancelToken, ThrottledReporter
+
+log = logging.getLogger(__name__)
+
+
+class _Runner(QObject):
+    progress = Signal(float, float, str)
+    finished = Signal(object)
+    failed = Signal(object)  # an ExplorerError (unexpected exceptions are wrapped in one)
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict, cancel: CancelToken) -> None:
+        super().__init__()
+        self._fn, self._args, self._kwargs, self._cancel = fn, args, kwargs, cancel
+
+    def run(self) -> None:
+        reporter = ThrottledReporter(lambda d, t, s: self.progress.emit(float(d), float(t), s), 20.0)
+        try:
+            result = self._fn(*self._args, report=reporter, cancel=self._cancel, **self._kwargs)
+        except Cancelled:
+            self.cancelled.emit()
+        except ExplorerError as err:
+            self.failed.emit(err)
+        except Exception as err:  # a bug: log the traceback, show the user a sentence
+            log.error("Unexpected error in background task:\n%s", traceback.format_exc())
+            wrapped = ExplorerError(
+                f"Something went wrong: {type(err).__name__}: {err}",
+                "The details were written to the log. Please report it.",
+            )
+            self.failed.emit(wrapped)
+        else:
+            if self._cancel.cancelled:
+                self.cancelled.emit()
+            else:
+                self.finished.emit(result)
+
+
+class Task(QObject):
+    """One background run of a core function. Keep a reference until ``done`` fires.
+
+    Signals: progress(done, total, stage), finished(result), failed(ExplorerError), cancelled(), and done()
+    after any of the last three, once the thread has stopped.
+    """
+
+    progress = Signal(float, float, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, **kwargs: Any) -> None:
+        super().__init__(parent)
+        self.token = CancelToken()
+        self._thread = QThread()
+        self._runner = _Runner(fn, args, kwargs, self.token)
+        self._runner.moveToThread(self._thread)
+        self._thread.started.connect(self._runner.run)
+        self._runner.progress.connect(self.progress)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._runner.cancelled.connect(self._on_cancelled)
+        self._thread.finished.connect(self.done)
+        self._running = False
+
+    def start(self) -> "Task":
+        self._running = True
+        self._thread.start()
+        return self
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    def wait(self, msecs: int = 10000) -> bool:
+        return self._thread.wait(msecs)
+
+    def _stop(self) -> None:
+        self._running = False
+        self._thread.quit()
+
+    def _on_finished(self, result: object) -> None:
+        self._stop()
+        self.finished.emit(result)
+
+    def _on_failed(self, err: object) -> None:
+        self._stop()
+        self.failed.emit(err)
+
+    def _on_cancelled(self) -> None:
+        self._stop()
+        self.cancelled.emit()

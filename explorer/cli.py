@@ -29,9 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="w2v", description="Word2Vec Explorer, headless.")
     parser.add_argument("--version", action="version", version=f"w2v {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from explorer import cli_model, cli_train
+    from explorer import cli_model, cli_query, cli_train
 
     cli_model.register(sub)
+    cli_query.register(sub)
     cli_train.register(sub)
     return parser
 

@@ -1,4 +1,4 @@
-"""`w2v` commands about one model file: info, neighbours, analogy, related, keywords, convert, doctor."""
+"""`w2v` commands about a model file itself: info, convert, doctor."""
 
 from __future__ import annotations
 

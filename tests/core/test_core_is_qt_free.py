@@ -9,8 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_import_linter_contract() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-         "sys.exit(lint_imports_command())"],
+        [str(Path(sys.executable).with_name("lint-imports"))],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

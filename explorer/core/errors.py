@@ -104,6 +104,12 @@ class TrainingError(ExplorerError):
     title = "Training failed"
 
 
+class CannotContinueTraining(TrainingError):
+    """The model file has no output layer or no word counts, so gensim cannot train it further."""
+
+    title = "Cannot continue training"
+
+
 class Cancelled(ExplorerError):
     """Raised by CancelToken.raise_if_cancelled(); the work stopped and nothing was changed."""
 

@@ -1,0 +1,145 @@
+"""Training throughput of explorer.core.training.train() against bare gensim, on the same segmented corpus.
+
+For each configuration, interleaved and best of N: gensim ``Word2Vec(corpus_file=...)`` (C++ reader, no
+progress inside an epoch), gensim with ``corpus_iterable`` (LineSentence), and our ``train()`` (epoch by
+epoch, streamed, with progress, cancel and per-epoch loss). Prints effective words/s (after `sample`, as
+gensim counts them) for the training phase and end to end, and the ratios ours / bare gensim.
+
+    .venv/bin/python bench/bench_train.py [--corpus SEG.txt] [--repeat 1] [--epochs 3] [--runs 2] [--drift]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gensim.models import Word2Vec  # noqa: E402
+from gensim.models.word2vec import LineSentence  # noqa: E402
+
+from explorer.core.training import TrainConfig, _counts_cache, train  # noqa: E402
+
+PD = Path("/work/shared/data/corpora/people_daily_199801/pd199801.seg.txt")
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def gensim_kwargs(cfg: TrainConfig) -> dict:
+    return dict(sg=int(cfg.sg), hs=int(cfg.hs), negative=cfg.negative, vector_size=cfg.vector_size,
+                window=cfg.window, min_count=cfg.min_count, sample=cfg.sample, epochs=cfg.epochs,
+                alpha=cfg.alpha, min_alpha=cfg.min_alpha, workers=cfg.workers, seed=cfg.seed)
+
+
+def run_gensim(corpus: Path, cfg: TrainConfig, mode: str, compute_loss: bool) -> dict:
+    t0 = time.perf_counter()
+    model = Word2Vec(**gensim_kwargs(cfg))
+    if mode == "corpus_file":
+        model.build_vocab(corpus_file=str(corpus))
+        t1 = time.perf_counter()
+        eff, raw = model.train(corpus_file=str(corpus), total_examples=model.corpus_count,
+                               total_words=model.corpus_total_words, epochs=cfg.epochs, compute_loss=compute_loss)
+    else:
+        sentences = LineSentence(str(corpus))
+        model.build_vocab(corpus_iterable=sentences)
+        t1 = time.perf_counter()
+        eff, raw = model.train(corpus_iterable=sentences, total_examples=model.corpus_count,
+                               epochs=cfg.epochs, compute_loss=compute_loss)
+    t2 = time.perf_counter()
+    return {"train_s": t2 - t1, "total_s": t2 - t0, "effective": eff, "vocab": len(model.wv)}
+
+
+def run_ours(corpus: Path, cfg: TrainConfig, tmp: Path, engine: str = "slices") -> dict:
+    _counts_cache.clear()  # scan the corpus every time, as gensim does
+    t0 = time.perf_counter()
+    result = train(corpus, cfg, tmp / "ours.model", engine=engine)
+    t2 = time.perf_counter()
+    train_s = sum(s.seconds for s in result.epoch_stats)
+    eff = sum(s.effective_words for s in result.epoch_stats)
+    return {"train_s": train_s, "total_s": t2 - t0, "effective": eff, "vocab": result.vocab_size}
+
+
+def fmt(name: str, r: dict) -> str:
+    return (f"  {name:<22} train {r['effective'] / r['train_s']:>10,.0f} eff. words/s ({r['train_s']:6.1f} s)   "
+            f"end-to-end {r['total_s']:6.1f} s   vocab {r['vocab']:,}")
+
+
+def bench(corpus: Path, cfg: TrainConfig, label: str, runs: int, tmp: Path, emit) -> None:
+    emit(f"\n== {label}: sg={int(cfg.sg)} hs={int(cfg.hs)} negative={cfg.negative} {cfg.vector_size} d "
+         f"window {cfg.window} min_count {cfg.min_count} sample {cfg.sample} epochs {cfg.epochs} "
+         f"workers {cfg.workers}")
+    best: dict[str, dict] = {}
+    plan = [
+        ("gensim corpus_file", lambda: run_gensim(corpus, cfg, "corpus_file", cfg.compute_loss)),
+        ("gensim corpus_iterable", lambda: run_gensim(corpus, cfg, "iterable", cfg.compute_loss)),
+        ("ours train()", lambda: run_ours(corpus, cfg, tmp)),
+        ("ours, no loss", lambda: run_ours(corpus, dataclasses.replace(cfg, compute_loss=False), tmp)),
+        ("ours, iterable engine", lambda: run_ours(corpus, cfg, tmp, engine="iterable")),
+    ]
+    for i in range(runs):
+        for name, fn in plan:
+            r = fn()
+            emit(fmt(f"{name} #{i + 1}", r))
+            if name not in best or r["train_s"] < best[name]["train_s"]:
+                best[name] = r
+    emit(f"  best of {runs}:")
+    for name, _ in plan:
+        emit(fmt(name, best[name]))
+    base = best["gensim corpus_file"]
+    rate = {k: v["effective"] / v["train_s"] for k, v in best.items()}
+    emit(f"  ratio ours/gensim corpus_file: training {rate['ours train()'] / rate['gensim corpus_file']:.3f}, "
+         f"end-to-end {base['total_s'] / best['ours train()']['total_s']:.3f}")
+    emit(f"  ratio ours/gensim corpus_iterable: training "
+         f"{rate['ours train()'] / rate['gensim corpus_iterable']:.3f}")
+    emit(f"  cost of compute_loss in ours: {rate['ours, no loss'] / rate['ours train()']:.3f}x faster without")
+    emit(f"  ours with gensim's own train() on a streamed corpus (iterable engine) / corpus_file: "
+         f"{rate['ours, iterable engine'] / rate['gensim corpus_file']:.3f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=PD)
+    parser.add_argument("--repeat", type=int, default=1, help="concatenate the corpus this many times")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--only", choices=["hs", "ns"], default=None)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    OUT.mkdir(exist_ok=True)
+    log_path = OUT / "bench_train.txt"
+    lines: list[str] = []
+
+    def emit(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        corpus = args.corpus
+        if args.repeat > 1:
+            corpus = tmp / "corpus.txt"
+            data = args.corpus.read_bytes()
+            corpus.write_bytes(data * args.repeat)
+        emit(f"corpus {args.corpus} x{args.repeat}: {corpus.stat().st_size / 1e6:.1f} MB; cpu_count {os.cpu_count()}")
+        seed = TrainConfig(sg=True, hs=True, negative=0, vector_size=256, window=10, min_count=args.min_count,
+                           sample=1e-3, epochs=args.epochs, workers=args.workers)
+        ns = TrainConfig(sg=True, hs=False, negative=5, vector_size=100, window=5, min_count=args.min_count,
+                         sample=1e-3, epochs=args.epochs, workers=args.workers)
+        if args.only in (None, "hs"):
+            bench(corpus, seed, "seed recipe (sg + HS)", args.runs, tmp, emit)
+        if args.only in (None, "ns"):
+            bench(corpus, ns, "quick-look style (sg + NS 5)", args.runs, tmp, emit)
+    with open(log_path, "a", encoding="utf-8") as fh:
+        fh.write(f"# {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(sys.argv[1:])}\n" + "\n".join(lines) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

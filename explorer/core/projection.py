@@ -1,0 +1,152 @@
+"""2-D projections of word vectors for the plot: PCA with deterministic signs, fitted on a chosen set of words.
+
+Results are frozen dataclasses holding read-only numpy arrays, safe to hand from a worker thread to the UI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from explorer.core.errors import QueryError, WordNotInVocabulary
+from explorer.core.models import LoadedModel
+
+__all__ = ["PCAFit", "Projection", "fit_pca", "transform", "pca", "project", "project_words"]
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a)
+    a.setflags(write=False)
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class PCAFit:
+    """A fitted 2-D PCA: ``coords = (x - mean) @ components.T``."""
+
+    mean: np.ndarray  # (dims,)
+    components: np.ndarray  # (2, dims), unit rows; each row's largest-|loading| entry is positive
+    explained_variance_ratio: np.ndarray  # (2,): share of the fitted set's total variance on each axis
+    normalized: bool  # vectors were scaled to unit length before fitting (cosine geometry)
+
+    def transform(self, vectors: np.ndarray) -> np.ndarray:
+        x = _prepare(np.asarray(vectors, dtype=np.float64), self.normalized)
+        return _frozen(((x - self.mean) @ self.components.T).astype(np.float32))
+
+
+@dataclass(frozen=True, eq=False)
+class Projection:
+    words: tuple[str, ...]  # one per row of coords
+    coords: np.ndarray  # (len(words), 2) float32
+    explained_variance_ratio: np.ndarray  # (2,)
+    fit: PCAFit
+    unknown: tuple[str, ...] = ()  # requested words that are not in the vocabulary (left out)
+
+
+def _prepare(x: np.ndarray, normalize: bool) -> np.ndarray:
+    if x.ndim != 2:
+        raise QueryError("Expected a matrix of vectors, one per row.")
+    if normalize:
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        x = x / np.where(norms > 0, norms, 1.0)
+    return x
+
+
+def _vectors_of(source: LoadedModel | np.ndarray, words: Sequence[str] | None) -> np.ndarray:
+    if isinstance(source, LoadedModel):
+        if words is None:
+            raise QueryError("Say which words to project.")
+        vocab = source.wv.key_to_index
+        missing = [w for w in words if w not in vocab]
+        if missing:
+            from explorer.core.query import suggest
+
+            raise WordNotInVocabulary(missing[0], suggest(source, missing[0], 10))
+        idx = np.fromiter((vocab[w] for w in words), dtype=np.int64, count=len(words))
+        return np.asarray(source.wv.vectors[idx], dtype=np.float32)
+    return np.asarray(source, dtype=np.float32)
+
+
+def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None,
+            normalize: bool = True) -> PCAFit:
+    """Fit a 2-D PCA to rows of a matrix, or to the vectors of ``words`` of a model (at least two).
+
+    Signs are fixed so the same data always gives the same picture: in each component the entry with the
+    largest absolute loading is made positive. Uses the dims x dims covariance, so fitting on tens of
+    thousands of words stays cheap.
+    """
+    x = _prepare(np.asarray(_vectors_of(source, words), dtype=np.float64), normalize)
+    if x.shape[0] < 2:
+        raise QueryError("A 2-D projection needs at least two words.")
+    mean = x.mean(axis=0)
+    centred = x - mean
+    cov = centred.T @ centred / max(1, x.shape[0] - 1)
+    values, vecs = np.linalg.eigh(cov)
+    order = np.argsort(values)[::-1]
+    values = np.clip(values[order], 0.0, None)
+    vecs = vecs[:, order]
+    comps = np.zeros((2, x.shape[1]))
+    k = min(2, vecs.shape[1])
+    comps[:k] = vecs[:, :k].T
+    for row in comps:
+        if row.any() and row[np.argmax(np.abs(row))] < 0:
+            row *= -1.0
+    total = float(values.sum())
+    ratio = np.zeros(2)
+    if total > 0:
+        ratio[:k] = values[:k] / total
+    return PCAFit(mean=_frozen(mean), components=_frozen(comps), explained_variance_ratio=_frozen(ratio),
+                  normalized=normalize)
+
+
+def transform(fit: PCAFit, source: LoadedModel | np.ndarray, words: Sequence[str] | None = None) -> np.ndarray:
+    """Coordinates (n, 2) of matrix rows, or of ``words`` of a model, on a fitted PCA."""
+    vectors = _vectors_of(source, words)
+    if len(vectors) == 0:
+        return _frozen(np.zeros((0, 2), dtype=np.float32))
+    return fit.transform(vectors)
+
+
+def pca(vectors: np.ndarray, n_components: int = 2, normalize: bool = True) -> np.ndarray:
+    """2-D PCA coordinates of the rows of ``vectors`` (only 2 components are supported)."""
+    if n_components != 2:
+        raise QueryError("Only 2-D projections are supported.")
+    coords, _fit = project(vectors, normalize=normalize)
+    return coords
+
+
+def project(vectors: np.ndarray, fit_on: np.ndarray | None = None, normalize: bool = True) -> tuple[np.ndarray, PCAFit]:
+    """PCA coordinates of ``vectors``; fitted on ``fit_on`` when given, else on ``vectors`` themselves."""
+    fit = fit_pca(vectors if fit_on is None else fit_on, normalize=normalize)
+    return fit.transform(vectors), fit
+
+
+def project_words(model: LoadedModel, words: Sequence[str], fit_top: int | None = None,
+                  normalize: bool = True, skip_unknown: bool = True) -> Projection:
+    """2-D PCA of some vocabulary words.
+
+    With ``fit_top=K`` the axes are fitted on the K most frequent words and the requested words are placed on
+    them, so a word keeps its position whatever else is being shown. Unknown words are left out and listed
+    (or raise WordNotInVocabulary with ``skip_unknown=False``).
+    """
+    vocab = model.wv.key_to_index
+    known: list[str] = []
+    unknown: list[str] = []
+    for w in dict.fromkeys(words):
+        (known if w in vocab else unknown).append(w)
+    if unknown and not skip_unknown:
+        from explorer.core.query import suggest
+
+        raise WordNotInVocabulary(unknown[0], suggest(model, unknown[0], 10))
+    idx = np.fromiter((vocab[w] for w in known), dtype=np.int64, count=len(known))
+    vectors = np.asarray(model.wv.vectors[idx], dtype=np.float32)
+    if fit_top:
+        top = min(int(fit_top), model.vocab_size)
+        fit = fit_pca(np.asarray(model.wv.vectors[:top], dtype=np.float32), normalize=normalize)
+    else:
+        fit = fit_pca(vectors, normalize=normalize)
+    coords = fit.transform(vectors) if len(known) else _frozen(np.zeros((0, 2), dtype=np.float32))
+    return Projection(words=tuple(known), coords=coords, explained_variance_ratio=fit.explained_variance_ratio,
+                      fit=fit, unknown=tuple(unknown))

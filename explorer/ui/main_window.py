@@ -1,0 +1,496 @@
+"""The main window: search panel in the middle, plot and model docks, menus, loading, drag and drop routing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
+)
+
+from explorer.core import models as core_models
+from explorer.core.errors import ExplorerError, ModelFileNotFound
+from explorer.core.models import LoadedModel
+from explorer.ui import i18n, messages
+from explorer.ui.query_runner import open_and_prepare
+from explorer.ui.resources import resource_path
+from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
+from explorer.ui.widgets.model_panel import ModelPanel
+from explorer.ui.widgets.plot_panel import PlotPanel
+from explorer.ui.widgets.search_panel import SearchPanel
+from explorer.ui.workers import Task
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE_FILTER = "*.model *.bin *.txt *.vec *.w2v *.kv *.wv *.gz *.bz2 *.pkl *.pickle"
+
+
+def demo_model_path() -> Path | None:
+    """The built-in demo model under resources/demo/, if it was shipped."""
+    folder = resource_path("demo")
+    if not folder.is_dir():
+        return None
+    for name in ("demo.model", "demo.kv", "demo.bin", "demo.txt"):
+        if (folder / name).is_file():
+            return folder / name
+    for candidate in sorted(folder.iterdir()):
+        if candidate.is_file() and candidate.suffix not in (".npy", ".md", ".txt", ".py", ".json"):
+            return candidate
+    return None
+
+
+def _sniff(path: Path) -> object | None:
+    try:
+        return core_models.sniff_format(path)  # type: ignore[attr-defined,unused-ignore]
+    except ExplorerError:
+        return None
+    except OSError:
+        return None
+
+
+def _looks_like_corpus(path: Path) -> bool:
+    from explorer.core import corpus  # type: ignore[attr-defined,unused-ignore]
+
+    try:
+        return bool(corpus.looks_like_corpus(path))
+    except (ExplorerError, OSError):
+        return False
+
+
+class MainWindow(QMainWindow):
+    """Signals: model_changed(LoadedModel) after a new model replaced the previous one."""
+
+    model_changed = Signal(object)
+    load_started = Signal(object)  # the Task, so tests and the self-test can wait on it
+
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._settings = settings if settings is not None else open_settings()
+        self._model: LoadedModel | None = None
+        self._load_task: Task | None = None
+        self._loading_path: Path | None = None
+        self._tasks: set[Task] = set()  # every running task, referenced until done
+        self._training_dialog: QWidget | None = None
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self.search_panel = SearchPanel(self._settings, self)
+        self.setCentralWidget(self.search_panel)
+        self.plot_panel = PlotPanel(self)
+        self.model_panel = ModelPanel(self)
+        self.plot_dock = self._dock(self.plot_panel, "plotDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.model_dock = self._dock(self.model_panel, "modelDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.plot_dock, self.model_dock)
+        self.plot_dock.raise_()
+
+        self.search_panel.plot_requested.connect(self.plot_panel.show_plot)
+        self.search_panel.cleared.connect(self.plot_panel.clear_query)
+        self.plot_panel.word_activated.connect(self.search_panel.search_word)
+        self.model_changed.connect(self.search_panel.set_model)
+        self.model_changed.connect(self.plot_panel.set_model)
+        self.model_changed.connect(self.model_panel.set_model)
+
+        self._model_label = QLabel()
+        self._progress = QProgressBar()
+        self._progress.setMaximumWidth(220)
+        self._progress.setTextVisible(True)
+        self._cancel_button = QPushButton()
+        self._cancel_button.setObjectName("cancelLoadButton")
+        self._cancel_button.clicked.connect(self.cancel_load)
+        self.statusBar().addWidget(self._model_label, 1)
+        self.statusBar().addPermanentWidget(self._progress)
+        self.statusBar().addPermanentWidget(self._cancel_button)
+        self._set_loading(False)
+
+        self._build_actions()
+        self._build_menus()
+        self.retranslate()
+        self._restore_layout()
+
+    # --- public API ------------------------------------------------------------------------------
+    @property
+    def current_model(self) -> LoadedModel | None:
+        return self._model
+
+    @property
+    def load_task(self) -> Task | None:
+        """The load in progress, if any."""
+        return self._load_task
+
+    def open_model_path(self, path: Path | str) -> None:
+        """Load ``path`` in the background; the current model stays usable until the new one is ready."""
+        path = Path(path)
+        if self._load_task is not None:
+            self._abandon_load()
+        task = Task(open_and_prepare, path, parent=self)
+        self._load_task = task
+        self._loading_path = path
+        self._tasks.add(task)
+        task.progress.connect(self._on_load_progress)
+        task.finished.connect(lambda result, t=task, p=path: self._on_load_finished(t, p, result))
+        task.failed.connect(lambda err, t=task, p=path: self._on_load_failed(t, p, err))
+        task.cancelled.connect(lambda t=task, p=path: self._on_load_cancelled(t, p))
+        task.done.connect(lambda t=task: self._forget(t))
+        self._set_loading(True, self.tr("Opening %1…").replace("%1", path.name))
+        task.start()
+        self.load_started.emit(task)
+
+    def set_model(self, model: LoadedModel) -> None:
+        """Show an already loaded model (the trainer and tests use it)."""
+        self._model = model
+        self._model_label.setText(self._model_summary(model))
+        self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer")
+        self.model_changed.emit(model)
+
+    def cancel_load(self) -> None:
+        if self._load_task is not None:
+            self._load_task.cancel()
+            self._set_loading(True, self.tr("Cancelling…"))
+
+    def open_initial_model(self) -> None:
+        """On launch: the last model the user had open, else the built-in demo."""
+        last = self._settings.value("lastModel", "")
+        if last and Path(str(last)).exists():
+            self.open_model_path(Path(str(last)))
+            return
+        demo = demo_model_path()
+        if demo is not None:
+            self.open_model_path(demo)
+        else:
+            self._model_label.setText(self.tr("No model open. Use File > Open or drop a model file here."))
+
+    def handle_dropped_paths(self, paths: Sequence[Path]) -> None:
+        """Route dropped files: model files open, text files and folders start training."""
+        paths = [Path(p) for p in paths]
+        model_files = [p for p in paths if p.is_file() and p.suffix.lower() != ".npy" and _sniff(p)]
+        if model_files:
+            if len(model_files) > 1:
+                messages.info(self, self.tr("Several models were dropped; opening %1.").replace(
+                    "%1", model_files[0].name))
+            self.open_model_path(model_files[0])
+            return
+        if paths and all(p.suffix.lower() == ".npy" for p in paths):
+            messages.warning(self, self.tr("These .npy files are parts of a model, not a model."),
+                             self.tr("Drop the main model file (the one without .npy) together with them."))
+            return
+        corpus_paths = [p for p in paths if _looks_like_corpus(p)]
+        if corpus_paths:
+            self.start_training(corpus_paths)
+            return
+        messages.warning(self, self.tr("This is neither a word2vec model nor a text corpus."),
+                         self.tr("Drop a model file (.model, .bin, .txt, .kv …) to open it, or text files or "
+                                 "a folder of them to train a model."))
+
+    def start_training(self, paths: Sequence[Path]) -> None:
+        try:
+            from explorer.ui.widgets.training_view import TrainingDialog  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            messages.info(self, self.tr("Training from a corpus arrives soon."),
+                          self.tr("For now, train with the command line: w2v train CORPUS."))
+            return
+        dialog = TrainingDialog(self, corpus_paths=list(paths), base_model=self.current_model)
+        dialog.model_trained.connect(self.open_model_path)
+        self._training_dialog = dialog
+        dialog.show()
+
+    # --- loading -----------------------------------------------------------------------------------
+    def _abandon_load(self) -> None:
+        task = self._load_task
+        if task is None:
+            return
+        for signal in (task.progress, task.finished, task.failed, task.cancelled):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):
+                pass
+        task.cancel()
+        self._load_task = None
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.discard(task)
+        task.deleteLater()
+
+    def _on_load_progress(self, done: float, total: float, stage: str) -> None:
+        if total > 0:
+            self._progress.setRange(0, 1000)
+            self._progress.setValue(int(1000 * min(done / total, 1.0)))
+        else:
+            self._progress.setRange(0, 0)
+        if stage:
+            self._progress.setFormat(f"{stage} %p%")
+            self._progress.setToolTip(stage)
+
+    def _on_load_finished(self, task: Task, path: Path, model: object) -> None:
+        if task is not self._load_task:
+            return
+        self._load_task = None
+        self._set_loading(False)
+        assert isinstance(model, LoadedModel)
+        if not self._is_demo(path):
+            add_recent_file(self._settings, path)
+            self._settings.setValue("lastModel", str(Path(path).resolve()))
+            self._update_recent_menu()
+        self.set_model(model)
+        for warning in model.info.warnings:
+            log.info("Loader warning for %s: %s", path, warning)
+
+    def _on_load_failed(self, task: Task, path: Path, err: object) -> None:
+        if task is not self._load_task:
+            return
+        self._load_task = None
+        self._set_loading(False)
+        if isinstance(err, ModelFileNotFound) or not path.exists():
+            remove_recent_file(self._settings, path)
+            self._update_recent_menu()
+        if isinstance(err, BaseException):
+            messages.error(self, err)
+        else:
+            messages.error(self, str(err))
+
+    def _on_load_cancelled(self, task: Task, path: Path) -> None:
+        if task is not self._load_task:
+            return
+        self._load_task = None
+        self._set_loading(False)
+        self.statusBar().showMessage(self.tr("Opening %1 was cancelled.").replace("%1", path.name), 5000)
+
+    def _set_loading(self, loading: bool, text: str = "") -> None:
+        self._progress.setVisible(loading)
+        self._cancel_button.setVisible(loading)
+        if loading:
+            self._progress.setRange(0, 0)
+            self._progress.setFormat(text)
+            self.statusBar().showMessage(text)
+        else:
+            self.statusBar().clearMessage()
+
+    @staticmethod
+    def _is_demo(path: Path) -> bool:
+        demo = demo_model_path()
+        return demo is not None and Path(path).resolve() == demo.resolve()
+
+    def _model_summary(self, model: LoadedModel) -> str:
+        info = model.info
+        return self.tr("%1 · %2 words × %3 dimensions · %4").replace("%1", info.path.name).replace(
+            "%2", f"{info.vocab_size:,}").replace("%3", str(info.dims)).replace("%4", info.format_label or info.format)
+
+    # --- actions and menus -------------------------------------------------------------------------
+    def _dock(self, widget: QWidget, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_actions(self) -> None:
+        self.open_action = QAction(self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._choose_model_file)
+        self.train_action = QAction(self)
+        self.train_action.triggered.connect(self._choose_corpus)
+        self.export_csv_action = QAction(self)
+        self.export_csv_action.triggered.connect(self.search_panel.export_csv)
+        self.export_plot_action = QAction(self)
+        self.export_plot_action.triggered.connect(self.plot_panel.export_dialog)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.copy_action = QAction(self)
+        self.copy_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_action.triggered.connect(self.search_panel.copy_results)
+        self.back_action = QAction(self)
+        self.back_action.setShortcut(QKeySequence("Alt+Left"))
+        self.back_action.triggered.connect(self.search_panel.back)
+        self.forward_action = QAction(self)
+        self.forward_action.setShortcut(QKeySequence("Alt+Right"))
+        self.forward_action.triggered.connect(self.search_panel.forward)
+        self.search_panel.history_changed.connect(self._update_history_actions)
+        self.focus_search_action = QAction(self)
+        self.focus_search_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.focus_search_action.triggered.connect(self.search_panel.focus_input)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        current = str(self._settings.value("language", "system"))
+        for code in ("system", "en", "zh_CN"):
+            action = QAction(self, checkable=True)
+            action.setData(code)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _checked=False, c=code: self.switch_language(c))
+            self.language_group.addAction(action)
+            self.language_actions[code] = action
+        self._update_history_actions(False, False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu(self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.file_menu.addMenu(self.recent_menu)
+        self.file_menu.addAction(self.train_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.export_csv_action)
+        self.file_menu.addAction(self.export_plot_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addAction(self.copy_action)
+        self.edit_menu.addAction(self.focus_search_action)
+        self.go_menu = bar.addMenu("")
+        self.go_menu.addAction(self.back_action)
+        self.go_menu.addAction(self.forward_action)
+        self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.plot_dock.toggleViewAction())
+        self.view_menu.addAction(self.model_dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.language_menu = self.view_menu.addMenu("")
+        for action in self.language_actions.values():
+            self.language_menu.addAction(action)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+        self._update_recent_menu()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(f"{self._model.info.path.name} — Word2Vec Explorer" if self._model else
+                            self.tr("Word2Vec Explorer"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.go_menu.setTitle(self.tr("&Go"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.recent_menu.setTitle(self.tr("Open &Recent"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.open_action.setText(self.tr("&Open Model…"))
+        self.train_action.setText(self.tr("&Train a Model from Text…"))
+        self.export_csv_action.setText(self.tr("Export Results as &CSV…"))
+        self.export_plot_action.setText(self.tr("Export &Plot as PNG/SVG…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.copy_action.setText(self.tr("&Copy Results"))
+        self.focus_search_action.setText(self.tr("&Search"))
+        self.back_action.setText(self.tr("&Back"))
+        self.forward_action.setText(self.tr("&Forward"))
+        self.about_action.setText(self.tr("&About Word2Vec Explorer"))
+        self.language_actions["system"].setText(self.tr("Follow the System"))
+        self.language_actions["en"].setText("English")
+        self.language_actions["zh_CN"].setText("简体中文")
+        self.plot_dock.setWindowTitle(self.tr("Plot"))
+        self.model_dock.setWindowTitle(self.tr("Model"))
+        self._cancel_button.setText(self.tr("Cancel"))
+        self._cancel_button.setToolTip(self.tr("Stop opening this model; the current one stays open."))
+        if self._model is not None:
+            self._model_label.setText(self._model_summary(self._model))
+        elif not self._model_label.text() or self._load_task is None:
+            self._model_label.setText(self.tr("No model open. Use File > Open or drop a model file here."))
+        self._update_recent_menu()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def switch_language(self, code: str) -> None:
+        self._settings.setValue("language", code)
+        i18n.set_language(i18n.resolve(code))
+        action = self.language_actions.get(code)
+        if action is not None:
+            action.setChecked(True)
+
+    def _update_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        items = recent_files(self._settings)
+        for path in items:
+            action = menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_model_path(p))
+        if not items:
+            empty = menu.addAction(self.tr("(none yet)"))
+            empty.setEnabled(False)
+        else:
+            menu.addSeparator()
+            menu.addAction(self.tr("Clear the List"), self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self._settings.setValue("recentFiles", [])
+        self._update_recent_menu()
+
+    def _update_history_actions(self, can_back: bool, can_forward: bool) -> None:
+        self.back_action.setEnabled(can_back)
+        self.forward_action.setEnabled(can_forward)
+
+    def _choose_model_file(self) -> None:
+        start = str(self._settings.value("lastFolder", str(Path.home())))
+        filename, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open a word2vec model"), start,
+            self.tr("Word2vec models") + f" ({MODEL_FILE_FILTER});;" + self.tr("All files") + " (*)")
+        if filename:
+            self._settings.setValue("lastFolder", str(Path(filename).parent))
+            self.open_model_path(Path(filename))
+
+    def _choose_corpus(self) -> None:
+        start = str(self._settings.value("lastFolder", str(Path.home())))
+        filenames, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Choose text files to train on"), start,
+            self.tr("Text files") + " (*.txt *.csv *.jsonl *.json);;" + self.tr("All files") + " (*)")
+        if filenames:
+            self.start_training([Path(f) for f in filenames])
+
+    def _about(self) -> None:
+        from explorer import __version__
+
+        messages.info(self, self.tr("Word2Vec Explorer %1: open, query, plot and train word2vec models.").replace(
+            "%1", __version__),
+            self.tr("Chinese labels use WenQuanYi Micro Hei (Apache-2.0) when the system has no Chinese font."),
+            title=self.tr("About Word2Vec Explorer"))
+
+    # --- drag and drop -------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        mime = event.mimeData()
+        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Route after the drop returns, so the source application is not kept waiting.
+        QTimer.singleShot(0, lambda: self.handle_dropped_paths(paths))
+
+    # --- settings --------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self._settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def save_settings(self) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/state", self.saveState())
+        self.search_panel.save_settings()
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            task.wait(3000)
+        super().closeEvent(event)
+

@@ -1,0 +1,482 @@
+"""Plot panel: a 2D PCA of the query and its results, with an optional background of frequent words.
+
+One ScatterPlotItem per layer fed numpy arrays, shared pens and brushes, and text labels only for the points
+in view (capped), so 10,000 background points stay smooth. Hover shows the word and score; a click searches it.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolTip, QVBoxLayout, QWidget,
+)
+
+from explorer.core.models import LoadedModel
+from explorer.ui import messages
+from explorer.ui.fonts import ensure_cjk_font
+from explorer.ui.workers import Task
+
+log = logging.getLogger(__name__)
+
+MAX_BACKGROUND_LABELS = 300
+HIT_RADIUS_PX = 9.0
+
+ROLE_COLOURS = {
+    "query": QColor(220, 60, 40),
+    "input": QColor(230, 140, 20),
+    "result": QColor(40, 100, 200),
+    "odd": QColor(150, 40, 160),
+}
+
+
+@dataclass(frozen=True)
+class PlotRequest:
+    """What to plot: words with their role (query/input/result/odd) and score; arrows as index pairs."""
+
+    words: tuple[str, ...]
+    roles: tuple[str, ...]
+    scores: tuple[float | None, ...]
+    arrows: tuple[tuple[int, int], ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class PlotData:
+    request: PlotRequest
+    xy: np.ndarray  # (n, 2) for request.words
+    background_words: tuple[str, ...] = ()
+    background_xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
+    explained: tuple[float, ...] = ()
+
+
+def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int = 0,
+                     report: object = None, cancel: object = None) -> PlotData:
+    """PCA to 2D (explorer.core.projection). With a background, the axes are fitted on the K most frequent
+    words, so the map stays put from one query to the next and the query words are placed on it."""
+    from explorer.core.projection import project_words
+
+    words = list(dict.fromkeys(request.words))
+    k = min(background_k, model.vocab_size) if background_k > 0 else 0
+    background_words: tuple[str, ...] = tuple(model.wv.index_to_key[:k]) if k else ()
+    if len(words) + len(background_words) < 2:
+        return PlotData(request, np.zeros((len(request.words), 2)))
+    projection = project_words(model, words + list(background_words), fit_top=k or None)
+    where = {w: i for i, w in enumerate(projection.words)}
+    coords = np.asarray(projection.coords, dtype=np.float64)
+    keep = [i for i, w in enumerate(request.words) if w in where]
+    if len(keep) != len(request.words):  # drop words the model does not know (never plotted)
+        request = PlotRequest(
+            words=tuple(request.words[i] for i in keep), roles=tuple(request.roles[i] for i in keep),
+            scores=tuple(request.scores[i] for i in keep),
+            arrows=tuple((keep.index(a), keep.index(b)) for a, b in request.arrows if a in keep and b in keep),
+            title=request.title)
+    xy = coords[[where[w] for w in request.words]] if request.words else np.zeros((0, 2))
+    background_xy = coords[[where[w] for w in background_words]] if background_words else np.zeros((0, 2))
+    explained = tuple(float(v) for v in projection.explained_variance_ratio)
+    return PlotData(request, xy, background_words, background_xy, explained)
+
+
+class PlotPanel(QWidget):
+    """Signals: word_activated(str) when a point is clicked; plot_ready() after a new plot is drawn."""
+
+    word_activated = Signal(str)
+    plot_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("plotPanel")
+        self._model: LoadedModel | None = None
+        self._request: PlotRequest | None = None
+        self._data: PlotData | None = None
+        self._task: Task | None = None
+        self._tasks: set[Task] = set()
+        self._generation = 0
+        family = ensure_cjk_font()
+        self._label_font = QFont(family)
+        self._label_font.setPointSizeF(11)
+        self._background_font = QFont(family)
+        self._background_font.setPointSizeF(8)
+
+        pg.setConfigOptions(antialias=True)
+        self.plot = pg.PlotWidget(self, background="w")
+        self.plot.setObjectName("plotWidget")
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.getPlotItem().hideButtons()
+        for axis in ("left", "bottom"):
+            self.plot.getPlotItem().getAxis(axis).setPen(pg.mkPen(170, 170, 170))
+            self.plot.getPlotItem().getAxis(axis).setTextPen(pg.mkPen(120, 120, 120))
+        self.view_box = self.plot.getPlotItem().getViewBox()
+
+        # Shared pens and brushes: pyqtgraph caches one symbol per (pen, brush) pair.
+        self._no_pen = pg.mkPen(None)
+        self._bg_brush = pg.mkBrush(150, 150, 150, 90)
+        self._role_brushes = {role: pg.mkBrush(colour) for role, colour in ROLE_COLOURS.items()}
+        self._role_pen = pg.mkPen(255, 255, 255, width=1.2)
+        self.background_item = pg.ScatterPlotItem(size=5, pen=self._no_pen, brush=self._bg_brush, pxMode=True)
+        self.background_item.setZValue(-10)
+        self.query_item = pg.ScatterPlotItem(size=11, pen=self._role_pen, pxMode=True)
+        self.query_item.setZValue(10)
+        self.arrow_curve = pg.PlotCurveItem(pen=pg.mkPen(90, 90, 90, width=1.6, style=Qt.PenStyle.DashLine))
+        self.arrow_curve.setZValue(5)
+        self.plot.addItem(self.background_item)
+        self.plot.addItem(self.arrow_curve)
+        self.plot.addItem(self.query_item)
+        self._arrow_heads: list[pg.ArrowItem] = []
+        self._labels: list[pg.TextItem] = []
+        self._background_labels: list[pg.TextItem] = []
+
+        self.background_box = QCheckBox(self)
+        self.background_box.setObjectName("backgroundCheck")
+        self.background_k = QSpinBox(self)
+        self.background_k.setRange(500, 50000)
+        self.background_k.setSingleStep(1000)
+        self.background_k.setValue(10000)
+        self.background_box.toggled.connect(self._replot)
+        self.background_k.editingFinished.connect(self._replot_if_background)
+        self.fit_button = QPushButton(self)
+        self.fit_button.clicked.connect(self.fit_view)
+        self.export_button = QPushButton(self)
+        self.export_button.clicked.connect(self.export_dialog)
+        self.status = QLabel(self)
+        self.status.setObjectName("plotStatus")
+        self.status.setWordWrap(True)
+        controls = QHBoxLayout()
+        controls.addWidget(self.background_box)
+        controls.addWidget(self.background_k)
+        controls.addStretch(1)
+        controls.addWidget(self.fit_button)
+        controls.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.status)
+
+        self._label_timer = QTimer(self)
+        self._label_timer.setSingleShot(True)
+        self._label_timer.setInterval(40)
+        self._label_timer.timeout.connect(self._update_background_labels)
+        self.view_box.sigRangeChanged.connect(lambda *_: self._label_timer.start())
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.retranslate()
+
+    # --- public API ----------------------------------------------------------------------------
+    @property
+    def data(self) -> PlotData | None:
+        return self._data
+
+    def set_model(self, model: LoadedModel) -> None:
+        self._model = model
+        self._request = None
+        self._data = None
+        self._draw()
+
+    def show_plot(self, request: PlotRequest) -> None:
+        """Project ``request`` in the background and draw it."""
+        self._request = request
+        self._replot()
+
+    def clear_query(self) -> None:
+        self._request = None
+        self._replot()
+
+    def set_background(self, enabled: bool, k: int | None = None) -> None:
+        if k is not None:
+            self.background_k.setValue(k)
+        if self.background_box.isChecked() != enabled:
+            self.background_box.setChecked(enabled)
+        else:
+            self._replot()
+
+    def scene_pos_of(self, word: str) -> QPointF | None:
+        """Where ``word`` is drawn, in the plot widget's coordinates (tests click there)."""
+        data = self._data
+        if data is None or word not in data.request.words:
+            return None
+        i = data.request.words.index(word)
+        scene = self.view_box.mapViewToScene(QPointF(float(data.xy[i, 0]), float(data.xy[i, 1])))
+        return self.plot.mapFromScene(scene).toPointF()
+
+    def export(self, path: Path) -> Path:
+        """Save the plot as PNG or SVG (by the file's extension)."""
+        import pyqtgraph.exporters as exporters
+
+        path = Path(path)
+        if path.suffix.lower() == ".svg":
+            self._export_svg(path)
+            return path
+        import pyqtgraph.exporters as exporters
+
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
+            path = path.with_suffix(".png")
+        exporter = exporters.ImageExporter(self.plot.getPlotItem())
+        exporter.parameters()["width"] = max(1200, int(self.plot.width() * 2))
+        exporter.export(str(path))
+        return path
+
+    def _export_svg(self, path: Path) -> None:
+        # QSvgGenerator over the scene: pyqtgraph's SVGExporter cannot parse the paths Qt 6.12 writes.
+        from PySide6.QtSvg import QSvgGenerator
+
+        source = self.plot.mapToScene(self.plot.viewport().rect()).boundingRect()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(source.size().toSize())
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(self._request.title if self._request else "Word2Vec Explorer")
+        generator.setDescription("Word2Vec Explorer PCA plot")
+        painter = QPainter(generator)
+        try:
+            self.plot.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            painter.end()
+        if not path.exists():
+            raise OSError(f"could not write {path}")
+
+    def export_dialog(self) -> None:
+        filename, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export the plot"), "plot.png", self.tr("PNG image") + " (*.png);;" + self.tr("SVG drawing") +
+            " (*.svg)")
+        if not filename:
+            return
+        try:
+            saved = self.export(Path(filename))
+        except OSError as err:
+            messages.error(self, self.tr("Could not save the plot: %1").replace("%1", str(err)))
+            return
+        self.status.setText(self.tr("Saved %1").replace("%1", str(saved)))
+
+    def fit_view(self) -> None:
+        data = self._data
+        if data is not None and len(data.xy):
+            self._fit_to(data.xy)
+        elif data is not None and len(data.background_xy):
+            self._fit_to(data.background_xy)
+        else:
+            self.view_box.autoRange()
+
+    # --- projection in the background ------------------------------------------------------------
+    def _replot_if_background(self) -> None:
+        if self.background_box.isChecked():
+            self._replot()
+
+    def _replot(self) -> None:
+        model = self._model
+        if model is None:
+            return
+        request = self._request or PlotRequest((), (), ())
+        background = self.background_k.value() if self.background_box.isChecked() else 0
+        if not request.words and not background:
+            self._data = None
+            self._draw()
+            return
+        self._generation += 1
+        generation = self._generation
+        if self._task is not None:
+            self._task.cancel()
+        task = Task(project_for_plot, model, request, background, parent=self)
+        self._task = task
+        self._tasks.add(task)
+        task.finished.connect(lambda result, g=generation: self._on_projected(g, result))
+        task.failed.connect(lambda err, g=generation: self._on_failed(g, err))
+        task.done.connect(lambda t=task: self._forget(t))
+        if background:
+            self.status.setText(self.tr("Projecting %1 words…").replace("%1", f"{background:,}"))
+        task.start()
+
+    def _forget(self, task: Task) -> None:
+        self._tasks.discard(task)
+        if self._task is task:
+            self._task = None
+        task.deleteLater()
+
+    def _on_projected(self, generation: int, result: object) -> None:
+        if generation != self._generation or not isinstance(result, PlotData):
+            return
+        self._data = result
+        self._draw()
+        self.plot_ready.emit()
+
+    def _on_failed(self, generation: int, err: object) -> None:
+        if generation != self._generation:
+            return
+        self.status.setText(str(err))
+        log.info("Plot failed: %s", err)
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def _draw(self) -> None:
+        for item in self._labels + self._arrow_heads:
+            self.plot.removeItem(item)
+        self._labels.clear()
+        self._arrow_heads.clear()
+        data = self._data
+        if data is None:
+            self.query_item.setData(x=[], y=[])
+            self.background_item.setData(x=[], y=[])
+            self.arrow_curve.setData(x=[], y=[])
+            self._update_background_labels()
+            self.status.setText(self.tr("Search for a word to see it among its neighbours.") if self._model else "")
+            return
+        self.background_item.setData(x=data.background_xy[:, 0], y=data.background_xy[:, 1])
+        request = data.request
+        brushes = [self._role_brushes.get(role, self._role_brushes["result"]) for role in request.roles]
+        sizes = [14 if role == "query" else 11 for role in request.roles]
+        self.query_item.setData(x=data.xy[:, 0], y=data.xy[:, 1], brush=brushes, size=sizes)
+        for i, word in enumerate(request.words):
+            role = request.roles[i]
+            colour = ROLE_COLOURS.get(role, ROLE_COLOURS["result"]).darker(130)
+            label = pg.TextItem(word, color=colour, anchor=(0, 1))
+            font = QFont(self._label_font)
+            if role in ("query", "input", "odd"):
+                font.setBold(True)
+            label.setFont(font)
+            label.setPos(float(data.xy[i, 0]), float(data.xy[i, 1]))
+            label.setZValue(20)
+            self.plot.addItem(label)
+            self._labels.append(label)
+        self._draw_arrows(data)
+        if len(data.xy):
+            self._fit_to(data.xy)
+        elif len(data.background_xy):
+            self._fit_to(data.background_xy)
+        explained = ""
+        if len(data.explained) >= 2:
+            explained = self.tr("PCA, %1% of the variance shown").replace(
+                "%1", f"{100 * (data.explained[0] + data.explained[1]):.0f}")
+        parts = [p for p in (request.title, explained) if p]
+        if len(data.background_words):
+            parts.append(self.tr("background: %1 most frequent words").replace("%1", f"{len(data.background_words):,}"))
+        self.status.setText(" · ".join(parts))
+        self._update_background_labels()
+
+    def _draw_arrows(self, data: PlotData) -> None:
+        xs: list[float] = []
+        ys: list[float] = []
+        for start, end in data.request.arrows:
+            (x0, y0), (x1, y1) = data.xy[start], data.xy[end]
+            xs += [float(x0), float(x1)]
+            ys += [float(y0), float(y1)]
+            # ArrowItem's angle is on screen (y down) and 0 points left, so flip both.
+            angle = 180.0 - math.degrees(math.atan2(float(y1 - y0), float(x1 - x0)))
+            head = pg.ArrowItem(pos=(float(x1), float(y1)), angle=angle,
+                                headLen=14, tipAngle=30, brush=pg.mkBrush(90, 90, 90), pen=self._no_pen)
+            head.setZValue(6)
+            self.plot.addItem(head)
+            self._arrow_heads.append(head)
+        if xs:
+            self.arrow_curve.setData(x=np.array(xs), y=np.array(ys), connect="pairs")
+        else:
+            self.arrow_curve.setData(x=[], y=[])
+
+    def _fit_to(self, xy: np.ndarray) -> None:
+        lo = xy.min(axis=0)
+        hi = xy.max(axis=0)
+        pad = np.maximum((hi - lo) * 0.12, 1e-3)
+        # Labels extend right and up from their point; leave room for them.
+        self.view_box.setRange(xRange=(lo[0] - pad[0], hi[0] + 2 * pad[0]), yRange=(lo[1] - pad[1], hi[1] + 2 * pad[1]),
+                               padding=0)
+
+    def _update_background_labels(self) -> None:
+        data = self._data
+        if data is None or not len(data.background_xy):
+            for label in self._background_labels:
+                label.hide()
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        xy = data.background_xy
+        in_view = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+        taken = set(data.request.words)
+        # Background words are in frequency order, so the first ones in view are the most frequent there.
+        # One label per screen cell keeps them readable; cells holding a result point stay free.
+        px_w, px_h = self.view_box.viewPixelSize()
+        cell_w, cell_h = max(px_w, 1e-12) * 64, max(px_h, 1e-12) * 18
+        cells = np.floor((xy[in_view] - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
+        keys = cells[:, 0] * 1_000_003 + cells[:, 1]
+        occupied = set()
+        if len(data.xy):
+            query_cells = np.floor((data.xy - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
+            occupied = set((query_cells[:, 0] * 1_000_003 + query_cells[:, 1]).tolist())
+        _unique, first = np.unique(keys, return_index=True)
+        first.sort()
+        chosen = [int(in_view[j]) for j in first
+                  if int(keys[j]) not in occupied and data.background_words[int(in_view[j])] not in taken]
+        chosen = chosen[:MAX_BACKGROUND_LABELS]
+        while len(self._background_labels) < len(chosen):
+            label = pg.TextItem("", color=(130, 130, 130), anchor=(0.5, 1.2))
+            label.setFont(self._background_font)
+            label.setZValue(-5)
+            self.plot.addItem(label)
+            self._background_labels.append(label)
+        for label, i in zip(self._background_labels, chosen):
+            label.setText(data.background_words[i])
+            label.setPos(float(xy[i, 0]), float(xy[i, 1]))
+            label.show()
+        for label in self._background_labels[len(chosen):]:
+            label.hide()
+
+    # --- hover and click -----------------------------------------------------------------------
+    def _hit(self, scene_pos: QPointF) -> tuple[str, float | None] | None:
+        """The word under the mouse: query points first, then the background."""
+        data = self._data
+        if data is None or not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return None
+        view = self.view_box.mapSceneToView(scene_pos)
+        px = self.view_box.viewPixelSize()  # data units per pixel, x and y
+        for xy, words, scores in ((data.xy, data.request.words, data.request.scores),
+                                  (data.background_xy, data.background_words, None)):
+            if not len(xy):
+                continue
+            dx = (xy[:, 0] - view.x()) / max(px[0], 1e-12)
+            dy = (xy[:, 1] - view.y()) / max(px[1], 1e-12)
+            dist = dx * dx + dy * dy
+            i = int(np.argmin(dist))
+            if dist[i] <= HIT_RADIUS_PX ** 2:
+                return words[i], (scores[i] if scores is not None else None)
+        return None
+
+    def _on_mouse_moved(self, scene_pos: QPointF) -> None:
+        hit = self._hit(scene_pos)
+        if hit is None:
+            self.plot.setToolTip("")
+            return
+        word, score = hit
+        text = word if score is None else f"{word}  {score:.3f}"
+        self.plot.setToolTip(text)
+        QToolTip.showText(self.plot.mapToGlobal(self.plot.mapFromScene(scene_pos)), text, self.plot)
+
+    def _on_mouse_clicked(self, event: object) -> None:
+        scene_pos = event.scenePos()  # type: ignore[attr-defined]
+        if event.button() != Qt.MouseButton.LeftButton:  # type: ignore[attr-defined]
+            return
+        hit = self._hit(scene_pos)
+        if hit is not None:
+            event.accept()  # type: ignore[attr-defined]
+            self.word_activated.emit(hit[0])
+
+    # --- language --------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.background_box.setText(self.tr("Background: most frequent words"))
+        self.background_box.setToolTip(self.tr("Show the K most frequent words behind the results, on a map that "
+                                               "stays put between queries."))
+        self.background_k.setToolTip(self.tr("How many of the most frequent words to show"))
+        self.fit_button.setText(self.tr("Fit"))
+        self.fit_button.setToolTip(self.tr("Zoom to the results"))
+        self.export_button.setText(self.tr("Export…"))
+        self.export_button.setToolTip(self.tr("Save the plot as PNG or SVG"))
+        if self._data is not None:
+            self._draw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

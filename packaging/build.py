@@ -1,0 +1,150 @@
+"""Build the double-click app with PyInstaller, then measure it and run its self-test.
+
+    .venv/bin/python packaging/build.py            # one folder: dist/w2v-explorer/
+    .venv/bin/python packaging/build.py --onefile  # one file:   dist/w2v-explorer[.exe]
+
+Prints the bundle size in MB and the cold-start time to the first window, runs the frozen
+``--self-test``, and exits non-zero when the self-test fails or a limit is exceeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "packaging" / "w2v-explorer.spec"
+DIST = ROOT / "dist"
+WORK = ROOT / "build" / "pyinstaller"
+NAME = "w2v-explorer"
+SIZE_LIMIT_MB = 250.0
+START_LIMIT_S = 3.0
+EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
+
+
+def bundle_paths(onefile: bool) -> tuple[Path, Path]:
+    """(what to measure, the executable to run)."""
+    if onefile:
+        exe = DIST / f"{NAME}{EXE_SUFFIX}"
+        return exe, exe
+    folder = DIST / NAME
+    return folder, folder / f"{NAME}{EXE_SUFFIX}"
+
+
+def size_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def largest_parts(folder: Path, count: int = 12) -> list[tuple[int, str]]:
+    """The biggest top-level items of the bundle's _internal folder, to see where the megabytes are."""
+    internal = folder / "_internal"
+    base = internal if internal.is_dir() else folder
+    parts = [(size_bytes(p), p.name) for p in base.iterdir()]
+    return sorted(parts, reverse=True)[:count]
+
+
+def run_pyinstaller(onefile: bool, clean: bool) -> float:
+    sys.path.insert(0, str(ROOT / "packaging"))
+    from make_icons import make_icons
+
+    for path in make_icons():
+        print(f"build: wrote {path.relative_to(ROOT)}")
+    env = dict(os.environ, W2V_BUNDLE_ONEFILE="1" if onefile else "0")
+    cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+           "--distpath", str(DIST), "--workpath", str(WORK / ("onefile" if onefile else "onedir")), str(SPEC)]
+    if clean:
+        cmd.insert(3, "--clean")
+    print("build:", " ".join(cmd), flush=True)
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def app_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if sys.platform.startswith("linux") and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def measure_start(exe: Path, runs: int) -> list[float]:
+    """Seconds from launch to the first window, one figure per run (the first run is the coldest)."""
+    times = []
+    for _ in range(runs):
+        env = app_env()
+        env["W2V_EXPLORER_STARTUP_PROBE"] = repr(time.time())
+        env["W2V_EXPLORER_CONFIG_DIR"] = str(WORK / "probe-config")  # never the user's settings
+        launched = time.time()
+        proc = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=120)
+        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("startup:")), None)
+        if proc.returncode != 0 or line is None:
+            print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
+            raise SystemExit(f"build: the app did not report its first window (exit code {proc.returncode})")
+        print("  " + line)
+        # "startup: first window shown X s, painted Y s after launch ..."
+        painted = float(line.split("painted ")[1].split(" s")[0])
+        times.append(painted if painted > 0 else time.time() - launched)
+    return times
+
+
+def run_selftest(exe: Path) -> int:
+    print(f"build: {exe.relative_to(ROOT)} --self-test", flush=True)
+    proc = subprocess.run([str(exe), "--self-test"], env=app_env(), timeout=600)
+    return proc.returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--onefile", action="store_true", help="build the one-file variant")
+    parser.add_argument("--clean", action="store_true", help="empty PyInstaller's cache first")
+    parser.add_argument("--no-build", action="store_true", help="measure and test an existing bundle")
+    parser.add_argument("--no-selftest", action="store_true", help="skip the frozen self-test")
+    parser.add_argument("--start-runs", type=int, default=3, help="cold-start measurements (default 3)")
+    args = parser.parse_args(argv)
+
+    if not args.no_build:
+        seconds = run_pyinstaller(args.onefile, args.clean)
+        print(f"build: PyInstaller took {seconds:.0f} s")
+    target, exe = bundle_paths(args.onefile)
+    if not exe.exists():
+        raise SystemExit(f"build: no bundle at {exe}; run without --no-build")
+
+    problems = []
+    size_mb = size_bytes(target) / 1e6
+    print(f"bundle: {target.relative_to(ROOT)}")
+    if target.is_dir():
+        for nbytes, name in largest_parts(target):
+            print(f"  {nbytes / 1e6:7.1f} MB  {name}")
+    print(f"bundle size: {size_mb:.1f} MB (limit {SIZE_LIMIT_MB:.0f} MB)")
+    if size_mb > SIZE_LIMIT_MB:
+        problems.append(f"bundle is {size_mb:.1f} MB, over {SIZE_LIMIT_MB:.0f} MB")
+
+    if args.start_runs > 0:
+        times = measure_start(exe, args.start_runs)
+        print(f"cold start to first window: {times[0]:.2f} s first run, {min(times):.2f} s best of {len(times)} "
+              f"(limit {START_LIMIT_S:.0f} s)")
+        if min(times) > START_LIMIT_S:
+            problems.append(f"start-up takes {min(times):.2f} s, over {START_LIMIT_S:.0f} s")
+
+    if not args.no_selftest:
+        code = run_selftest(exe)
+        print(f"frozen self-test: {'passed' if code == 0 else f'FAILED (exit code {code})'}")
+        if code != 0:
+            problems.append("the frozen self-test failed")
+
+    if problems:
+        print("build: FAILED: " + "; ".join(problems))
+        return 1
+    where = exe.relative_to(ROOT)
+    print(f"build: done; start the app with {where}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

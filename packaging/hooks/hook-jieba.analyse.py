@@ -1,0 +1,6 @@
+"""jieba.analyse (TF-IDF / TextRank keywords) reads its IDF list at import time: ship it when it is used."""
+
+from PyInstaller.utils.hooks import get_module_file_attribute
+import os
+
+datas = [(os.path.join(os.path.dirname(get_module_file_attribute("jieba.analyse")), "idf.txt"), "jieba/analyse")]

@@ -1,0 +1,235 @@
+"""The training dialog, offscreen, with real jieba and real gensim: report, preview, train, cancel, continue."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pytest
+from gensim.models import Word2Vec
+
+from explorer.core.models import LoadedModel
+from explorer.ui import messages
+from explorer.ui.widgets.training_view import TrainingDialog
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SLICE = DATA / "sanguo_yanyi_head80.txt"
+TIMEOUT = 30000
+# Tiny settings so a run takes a fraction of a second (the slice has ~17k words).
+TINY = dict(vector_size=16, min_count=2, epochs=1, workers=1, window=3, sg=True, hs=False, negative=3)
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SLICE, folder / "sanguo.txt")
+    return folder
+
+
+@pytest.fixture
+def captured() -> Iterator[list[messages.Message]]:
+    with messages.capture() as shown:
+        yield shown
+
+
+def make_dialog(qtbot, paths, base_model: LoadedModel | None = None) -> TrainingDialog:  # type: ignore[no-untyped-def]
+    dialog = TrainingDialog(None, corpus_paths=[], base_model=base_model)
+    qtbot.addWidget(dialog)
+    dialog.ask = lambda title, question: True
+    dialog.show()
+    with qtbot.waitSignal(dialog.corpus_page.inspected, timeout=TIMEOUT):
+        dialog.add_corpus_paths(paths)
+    return dialog
+
+
+def to_preview(qtbot, dialog: TrainingDialog, **values) -> object:  # type: ignore[no-untyped-def]
+    dialog.params_page.set_values(**values)
+    with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT) as blocker:
+        dialog.next_button.click()
+    return blocker.args[0]
+
+
+def wait_stopped(qtbot, dialog: TrainingDialog) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every background thread the dialog started has ended (before the dialog is deleted)."""
+    qtbot.waitUntil(lambda: not dialog._live and not dialog.corpus_page._live, timeout=TIMEOUT)
+
+
+def table_rows(dialog: TrainingDialog) -> dict[str, list[str]]:
+    table = dialog.corpus_page.table
+    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())}
+
+
+@pytest.fixture(scope="module")
+def base_model(tmp_path_factory: pytest.TempPathFactory) -> LoadedModel:
+    """A small full model (with output layer) on People's Daily, to continue training on 三国演义."""
+    text = (DATA / "pd199801_seg_head1200.txt").read_text(encoding="utf-8")
+    sentences = [line.split() for line in text.splitlines() if line.strip()][:600]
+    model = Word2Vec(sentences, vector_size=16, window=3, min_count=3, sg=1, negative=3, epochs=1, workers=1,
+                     seed=3)
+    path = tmp_path_factory.mktemp("base") / "pd.model"
+    model.save(str(path))
+    return LoadedModel.from_gensim(model, path)
+
+
+def test_report_shows_encodings_and_skips_empty_and_binary_files(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    text = SLICE.read_text(encoding="utf-8")
+    (corpus_dir / "gbk.txt").write_bytes("\n".join(text.splitlines()[:20]).encode("gbk", errors="ignore"))
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    (corpus_dir / "binary.txt").write_bytes(bytes(range(256)) * 64)
+    dialog = make_dialog(qtbot, [corpus_dir])
+    rows = table_rows(dialog)
+    assert set(rows) == {"sanguo.txt", "gbk.txt", "empty.txt", "binary.txt"}
+    assert rows["sanguo.txt"][1].lower().replace("-", "") == "utf8"
+    assert rows["sanguo.txt"][3] == "80"
+    assert rows["sanguo.txt"][5] == "used"
+    assert rows["gbk.txt"][1].lower() in ("gbk", "gb18030", "gb2312")
+    assert rows["gbk.txt"][5] == "used"
+    assert rows["empty.txt"][5].startswith("skipped: empty")
+    assert rows["binary.txt"][5].startswith("skipped")
+    assert "binary" in rows["binary.txt"][5]
+    assert sorted(p.name for p in dialog.corpus_page.usable_files()) == ["gbk.txt", "sanguo.txt"]
+    assert "2 files will be used" in dialog.corpus_page.summary.text()
+    assert dialog.next_button.isEnabled()
+    assert not captured
+
+
+def test_only_unusable_files_disable_training(qtbot, tmp_path, captured) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    dialog = make_dialog(qtbot, [empty])
+    assert dialog.corpus_page.usable_files() == []
+    assert not dialog.next_button.isEnabled()
+    assert "None of these files" in dialog.corpus_page.summary.text()
+
+
+def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.training import PARAM_HELP, PRESETS
+
+    dialog = make_dialog(qtbot, [corpus_dir / "sanguo.txt"])
+    page = dialog.params_page
+    assert set(page.widgets) >= {"sg", "hs", "negative", "vector_size", "window", "min_count", "sample", "epochs"}
+    for name, widget in page.widgets.items():
+        assert widget.toolTip() == PARAM_HELP[name]
+        assert page.help_labels[name].text() == PARAM_HELP[name]
+    page.preset.setCurrentIndex(page.preset.findData("seed"))
+    assert page.config() == PRESETS["seed"].__class__(**{**PRESETS["seed"].to_dict(),
+                                                        "workers": page.config().workers})
+    assert page.config().vector_size == 256 and page.config().hs and page.config().min_count == 64
+    page.set_values(window=7)
+    assert page.preset.currentData() is None  # "Custom"
+    assert page.output_path() == corpus_dir / "sanguo.model"
+    assert not page.continue_box.isVisible()  # no model open
+
+
+def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, [corpus_dir])
+    preview = to_preview(qtbot, dialog, **TINY)
+    assert preview.tokens > 10000 and 0 < preview.vocab_kept < preview.vocab_total
+    assert "Words kept" in dialog.params_page.preview_text.text()
+    # Once segmented and counted, the preview follows min_count at once (no new segmentation).
+    with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT) as blocker:
+        dialog.params_page.widgets["min_count"].setValue(5)
+    assert blocker.args[0].vocab_kept < preview.vocab_kept
+    assert blocker.args[0].tokens == preview.tokens
+
+    stages: list[str] = []
+
+    def stages_append(done: float, total: float, stage: str) -> None:
+        stages.append(stage)
+
+    with qtbot.waitSignal(dialog.training_started, timeout=TIMEOUT) as started:
+        dialog.train_button.click()
+    started.args[0].progress.connect(stages_append)
+    assert dialog.stack.currentIndex() == dialog.TRAINING
+    assert dialog.back_button.isEnabled() is False
+    with qtbot.waitSignal(dialog.model_trained, timeout=TIMEOUT) as trained:
+        pass
+    output = corpus_dir.parent / "corpus.model"  # next to the dropped folder
+    assert trained.args[0] == output and output.is_file()
+    page = dialog.progress_page
+    assert page.state == "finished" and page.bar.value() == page.bar.maximum()
+    assert len(page.chart.losses) == 1 and page.chart.losses[0] > 0
+    assert "Saved" in page.result_label.text()
+    assert page.open_button.isVisible() and not page.drift_box.isVisible()
+    assert any(s.startswith("epoch") for s in stages)
+    model = Word2Vec.load(str(output))
+    assert model.wv.vector_size == 16 and "玄德" in model.wv.key_to_index
+    assert not captured
+    wait_stopped(qtbot, dialog)
+
+
+def test_cancel_during_training_keeps_the_open_model(qtbot, corpus_dir, base_model, captured) -> None:  # type: ignore[no-untyped-def]
+    before = base_model.wv.vectors.copy()
+    vocab_before = len(base_model.wv)
+    dialog = make_dialog(qtbot, [corpus_dir], base_model=base_model)
+    page = dialog.params_page
+    assert page.continue_training.isEnabled()
+    page.continue_training.setChecked(True)
+    page.keep_fixed.setChecked(True)
+    assert not page.widgets["vector_size"].isEnabled()
+    to_preview(qtbot, dialog, **{**TINY, "epochs": 400})
+    output = page.output_path()
+    with qtbot.waitSignal(dialog.epoch_done, timeout=TIMEOUT):
+        dialog.train_button.click()
+    assert dialog.training
+    with qtbot.waitSignal(dialog.training_cancelled, timeout=5000):
+        dialog.progress_page.cancel_button.click()
+    assert dialog.progress_page.state == "cancelled"
+    assert "Cancelled" in dialog.progress_page.stage_label.text()
+    assert not output.exists()
+    assert not list(output.parent.glob(output.name + "*"))  # no temporary file left either
+    assert len(base_model.wv) == vocab_before
+    np.testing.assert_array_equal(base_model.wv.vectors, before)
+    assert not captured
+    wait_stopped(qtbot, dialog)
+    assert dialog.back_button.isEnabled()
+
+
+def test_continue_training_shows_the_drift_report(qtbot, corpus_dir, base_model) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, [corpus_dir], base_model=base_model)
+    page = dialog.params_page
+    page.continue_training.setChecked(True)
+    page.keep_fixed.setChecked(True)
+    to_preview(qtbot, dialog, **TINY)
+    with qtbot.waitSignal(dialog.training_finished, timeout=TIMEOUT) as finished:
+        dialog.train_button.click()
+    result = finished.args[0]
+    assert result.drift is not None and result.drift.words_checked > 0
+    assert result.new_words > 0
+    progress = dialog.progress_page
+    assert progress.drift_box.isVisible()
+    assert f"{result.drift.words_checked:,}" in progress.drift_summary.text()
+    assert progress.drift_table.rowCount() == len(result.drift.most_moved)
+    wait_stopped(qtbot, dialog)
+
+
+def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, [corpus_dir])
+    to_preview(qtbot, dialog, **{**TINY, "epochs": 400})
+    asked: list[str] = []
+    dialog.ask = lambda title, question: asked.append(title) is None and False
+    with qtbot.waitSignal(dialog.epoch_done, timeout=TIMEOUT):
+        dialog.train_button.click()
+    dialog.close()
+    assert asked and dialog.isVisible() and dialog.training  # "No": keeps training
+    dialog.ask = lambda title, question: True
+    with qtbot.waitSignal(dialog.training_cancelled, timeout=5000):
+        dialog.close()
+    wait_stopped(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert not (corpus_dir.parent / "corpus.model").exists()
+
+
+def test_bad_settings_show_a_message_instead_of_training(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    dialog = make_dialog(qtbot, [corpus_dir])
+    to_preview(qtbot, dialog, **TINY)
+    dialog.params_page.set_values(hs=False, negative=0)
+    dialog.train_button.click()
+    assert [m.level for m in captured] == ["error"]
+    assert "negative" in captured[0].text
+    assert dialog.stack.currentIndex() == dialog.PARAMETERS
+    wait_stopped(qtbot, dialog)

@@ -36,9 +36,16 @@ def bundle_paths(onefile: bool) -> tuple[Path, Path]:
 
 
 def size_bytes(path: Path) -> int:
+    """Bytes on disk, not following symlinks (the bundle links some libraries into its top folder)."""
+    if path.is_symlink():
+        return 0
     if path.is_file():
         return path.stat().st_size
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+    total = 0
+    for folder, _dirs, files in os.walk(path):  # os.walk does not follow directory symlinks
+        total += sum(os.lstat(os.path.join(folder, f)).st_size for f in files
+                     if not os.path.islink(os.path.join(folder, f)))
+    return total
 
 
 def largest_parts(folder: Path, count: int = 12) -> list[tuple[int, str]]:
@@ -79,7 +86,12 @@ def measure_start(exe: Path, runs: int) -> list[float]:
     for _ in range(runs):
         env = app_env()
         env["W2V_EXPLORER_STARTUP_PROBE"] = repr(time.time())
-        env["W2V_EXPLORER_CONFIG_DIR"] = str(WORK / "probe-config")  # never the user's settings
+        # Never the user's settings, logs or caches.
+        home = WORK / "probe-home"
+        env["W2V_EXPLORER_CONFIG_DIR"] = str(home / "config")
+        env["W2V_EXPLORER_CACHE"] = str(home / "cache")
+        for xdg in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
+            env[xdg] = str(home / xdg.lower())
         launched = time.time()
         proc = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=120)
         line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("startup:")), None)

@@ -266,6 +266,9 @@ def _utf8_errors(pieces: list[bytes], complete: bool) -> tuple[int, int]:
     return errors, non_ascii
 
 
+_CHINESE_CODECS = frozenset({"gb2312", "gbk", "gb18030", "hz", "big5", "big5hkscs", "cp950"})
+
+
 def _normalise_encoding(name: str) -> str:
     name = codecs.lookup(name).name
     if name in ("gb2312", "gbk", "gb18030", "hz", "euc_cn", "cp936"):
@@ -315,12 +318,16 @@ def _sniff(pieces: list[bytes], complete: bool) -> tuple[str | None, str | None]
         return "utf-8", None
     import charset_normalizer  # imported here: it is only needed for non-UTF-8 files
 
-    best = charset_normalizer.from_bytes(sample).best()
-    if best is not None:
-        try:
-            return _normalise_encoding(best.encoding), None
-        except LookupError:
-            pass
+    matches = list(charset_normalizer.from_bytes(sample))  # best first
+    if matches:
+        # Short samples fit several code pages equally well (two GBK words also read as Korean cp949):
+        # prefer a Chinese reading when it is about as plausible as the best one.
+        chinese = [m for m in matches if m.encoding in _CHINESE_CODECS and m.chaos <= matches[0].chaos + 0.1]
+        for match in chinese[:1] + matches:
+            try:
+                return _normalise_encoding(match.encoding), None
+            except LookupError:
+                continue
     scored = [(_decode_errors(sample, enc), i, enc) for i, enc in enumerate(("gb18030", "cp950", "utf-8"))]
     return min(scored)[2], None
 
@@ -495,12 +502,22 @@ def _choose_csv_column(rows: list[list[str]], wanted: str | int | None, path: Pa
 def _looks_like_header(rows: list[list[str]], column: int) -> bool:
     if len(rows) < 2:
         return False
-    first = rows[0]
-    if any(not c.strip() or re.fullmatch(r"\s*[-+]?[\d.]+\s*", c) for c in first):
+    first, body = rows[0], rows[1:]
+    if column >= len(first) or any(not c.strip() for c in first):
         return False
-    cells = [r[column] for r in rows[1:] if column < len(r)]
+    numeric = re.compile(r"\s*[-+]?[\d.,:/]+\s*")
+    if any(numeric.fullmatch(c) for c in first):
+        return False
+    for col in range(len(first)):  # a label or id column: numbers below a word
+        cells = [r[col] for r in body if col < len(r)]
+        if cells and sum(1 for c in cells if numeric.fullmatch(c)) >= 0.8 * len(cells):
+            return True
+    cells = [r[column] for r in body if column < len(r)]
+    if re.fullmatch(r"[A-Za-z_][\w .-]{0,40}", first[column]) and sum(
+            1 for c in cells if not c.isascii()) >= 0.8 * len(cells):
+        return True  # an English column name above Chinese text
     average = sum(len(c) for c in cells) / max(1, len(cells))
-    return column < len(first) and len(first[column]) <= 32 and len(first[column]) < 0.5 * average
+    return len(first[column]) <= 32 and len(first[column]) < 0.5 * average
 
 
 # --- inspecting ----------------------------------------------------------------------------------------
@@ -631,13 +648,19 @@ def _punctuation_chars() -> frozenset[str]:
 _WHITESPACE = frozenset(c for c in map(chr, range(0x3000 + 1)) if c.isspace())
 
 
+def _drop_chars(remove_punctuation: bool) -> frozenset[str]:
+    """Whitespace and U+FFFD (what undecodable bytes became) always go; punctuation on request."""
+    drop = _WHITESPACE | {"\ufffd"}
+    return drop | _punctuation_chars() if remove_punctuation else drop
+
+
 @dataclass(frozen=True)
 class _SegmenterConfig:
     """Everything a worker needs; pickled once per worker process."""
 
     user_dict_text: str | None
     hmm: bool
-    remove_punctuation: bool
+    drop_chars: frozenset[str]  # a token made only of these is dropped (computed once here, not per worker)
     stopwords: frozenset[str]
     lowercase: bool
 
@@ -653,10 +676,7 @@ class _Segmenter:
         if config.user_dict_text:
             self.tokenizer.load_userdict(io.StringIO(config.user_dict_text))
         self.config = config
-        drop = set(_WHITESPACE) | {"\ufffd"}
-        if config.remove_punctuation:
-            drop |= _punctuation_chars()
-        self.drop = frozenset(drop)
+        self.drop = config.drop_chars
         self.stopwords = frozenset(w.lower() for w in config.stopwords) if config.lowercase else config.stopwords
 
     def segment(self, items: list[str]) -> tuple[bytes, int, int]:
@@ -868,7 +888,7 @@ def segment_corpus(
     config = _SegmenterConfig(
         user_dict_text=_read_text_file(options.user_dict) if options.user_dict else None,
         hmm=options.hmm,
-        remove_punctuation=options.remove_punctuation,
+        drop_chars=_drop_chars(options.remove_punctuation),
         stopwords=_stopword_set(options),
         lowercase=options.lowercase,
     )

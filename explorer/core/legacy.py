@@ -223,6 +223,7 @@ class PickleState:
     files: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     top_class: str = ""
+    key_to_index: dict[str, int] | None = None
 
 
 MMAP_MIN_BYTES = 32 << 20
@@ -270,6 +271,10 @@ def _load_npz(path: Path, model_path: Path) -> np.ndarray:
         return np.asarray(z["val"])
 
 
+# Training bookkeeping that can be rebuilt; a missing copy is not worth refusing the model for.
+_OPTIONAL_ARRAYS = {"syn0_lockf", "vectors_lockf", "neg_labels", "cum_table", "syn0norm", "vectors_norm", "norms"}
+
+
 def _attach_sidecars(obj: Any, prefix: str, model_path: Path, compressed: bool, files: list[Path],
                      warnings: list[str], depth: int = 0) -> None:
     """What gensim's SaveLoad._load_specials does, without unpickling anything."""
@@ -281,6 +286,11 @@ def _attach_sidecars(obj: Any, prefix: str, model_path: Path, compressed: bool, 
                          depth + 1)
     for attrib in d.get("__numpys", []) or []:
         attrib = str(attrib)
+        p = Path(f"{prefix}.{attrib}.{'npz' if compressed else 'npy'}")
+        if attrib in _OPTIONAL_ARRAYS and not p.exists():
+            d[attrib] = None
+            warnings.append(f"{p.name} is missing; it is not needed to use the vectors")
+            continue
         if compressed:
             p = Path(f"{prefix}.{attrib}.npz")
             d[attrib] = _load_npz(p, model_path)
@@ -343,6 +353,16 @@ def _generation(top: Holder, wv: Holder | None) -> str:
     return "0.12–0.13.3"
 
 
+def _as_str_list(keys_obj: Any) -> list[str]:
+    if type(keys_obj) is list:
+        try:
+            "".join(keys_obj)  # C-speed check that every key is already a str
+            return keys_obj
+        except TypeError:
+            pass
+    return [k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k) for k in keys_obj]
+
+
 def _open_pickle_stream(path: Path) -> tuple[bytes, bool]:
     with open(path, "rb") as f:
         head = f.read(3)
@@ -394,12 +414,13 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
         vectors = vectors.astype(np.float32)
     keys_obj = _get(holder_of_vectors, "index_to_key", "index2word", "index2entity")
     vocab = _get(holder_of_vectors, "vocab")
+    k2i = _get(holder_of_vectors, "key_to_index")
     expandos = _get(holder_of_vectors, "expandos")
     if keys_obj is None and isinstance(vocab, dict):
         keys_obj = [k for k, _ in sorted(vocab.items(), key=lambda kv: _get(kv[1], "index"))]
     if keys_obj is None:
         raise UnknownModelFormat(f"{path.name} has vectors but no vocabulary.", "The file is damaged.")
-    keys = [k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k) for k in keys_obj]
+    keys = _as_str_list(keys_obj)
     if len(keys) != vectors.shape[0]:
         raise TruncatedModelFile(
             f"{path.name} lists {len(keys):,} words but has {vectors.shape[0]:,} vectors.",
@@ -475,6 +496,7 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
         syn1=syn1, syn1neg=syn1neg, codes=codes, points=points, params=params,
         generation=_generation(top, wv), python_pickle=pyver, files=files, warnings=warnings,
         top_class=top.qualname,
+        key_to_index=k2i if isinstance(k2i, dict) and len(k2i) == len(keys) else None,
     )
 
 

@@ -136,6 +136,11 @@ def open_model(
     report(0, 1, "Opening")
     if kind == "gensim-pickle":
         return _open_pickle(path, report, cancel, use_cache)
+    if kind == "npy":
+        main = path.name.split(".")[0]
+        raise UnknownModelFormat(
+            f"{path.name} is one of the array files that belong to a gensim model, not a model by itself.",
+            f"Open the model's main file instead (probably {main}, in the same folder).")
     return _open_c(path, kind, compression, report, cancel, use_cache)
 
 
@@ -206,9 +211,14 @@ def _detect(path: Path) -> tuple[str, str | None]:
         "If it is a text corpus, use it for training instead; if it is a model, check it downloaded completely.")
 
 
-def _make_kv(keys: list[str], vectors: np.ndarray, warnings: list[str]) -> tuple[KeyedVectors, np.ndarray]:
+def _make_kv(keys: list[str], vectors: np.ndarray, warnings: list[str],
+             key_to_index: dict[str, int] | None = None) -> tuple[KeyedVectors, np.ndarray]:
     """KeyedVectors without per-word Python calls: the index structures are set directly."""
-    key_to_index = dict(zip(keys, range(len(keys))))
+    n = len(keys)
+    # Reuse the file's own index (gensim 4 stores it) when it agrees with the key list.
+    if key_to_index is None or len(key_to_index) != n or (n and any(
+            key_to_index.get(keys[i]) != i for i in (0, n // 2, n - 1))):
+        key_to_index = dict(zip(keys, range(n)))
     if len(key_to_index) != len(keys):
         # Keep each word's first vector, like gensim does for C files with repeated words.
         seen: dict[str, int] = {}
@@ -264,8 +274,8 @@ def _open_pickle(path: Path, report: Reporter, cancel: CancelToken | None, use_c
     parts = [path, *siblings]
     ident = None
     total = sum(p.stat().st_size for p in parts)
-    # Large vectors in a sidecar .npy are memory-mapped directly; only inline vectors need the cache.
-    if use_cache and total >= textformats.CACHE_MIN_BYTES and path.stat().st_size >= textformats.CACHE_MIN_BYTES:
+    # Even with memory-mapped sidecars, unpickling a large vocabulary costs more than reading the cache.
+    if use_cache and total >= textformats.CACHE_MIN_BYTES:
         ident = textformats.file_identity(parts)
         hit = _from_cache(path, ident, parts)
         if hit is not None:
@@ -274,7 +284,7 @@ def _open_pickle(path: Path, report: Reporter, cancel: CancelToken | None, use_c
     report(0, 1, "Reading the model")
     state = legacy.read_gensim_pickle(path, cancel.raise_if_cancelled if cancel else None)
     warnings = list(state.warnings)
-    kv, mask = _make_kv(state.keys, state.vectors, warnings)
+    kv, mask = _make_kv(state.keys, state.vectors, warnings, state.key_to_index)
     n = len(kv.index_to_key)
     counts = state.counts[mask] if state.counts is not None and mask.size else state.counts
     has_counts = counts is not None and bool(np.any(counts))

@@ -113,7 +113,7 @@ def sniff_c_format(head: bytes) -> str | None:
         rest = head[m.end():]
         nl = rest.find(b"\n")
         first = rest[:nl] if nl >= 0 else rest
-        if nl >= 0 and _is_vector_line(first, dims):
+        if nl >= 0 and _is_vector_line(first):  # even with the wrong count: open_model then says so
             return "c-text"
         # A text line longer than the sample: check its start looks like "word float float".
         if nl < 0 and len(rest) > 64:
@@ -188,14 +188,14 @@ def read_c_binary(path: Path, report: Reporter = null_reporter, cancel: CancelTo
                   compression: str | None = None) -> RawVectors:
     """Read the C word2vec binary format into a float32 matrix.
 
-    Python only finds where each word ends (bytes.find); the vectors of a whole block are then copied
-    in one numpy gather from a sliding-window view of the block, so no per-word copies are made.
+    Python only finds where each word ends (bytes.find) and copies each vector with one memoryview
+    assignment (a memcpy) into the preallocated matrix; the file is read in blocks, never whole.
     """
     with open_binary(path, compression) as f:
         n, dims, buf = _parse_header(f, path)
         rec = dims * 4
         out = np.empty((n, dims), dtype=np.float32)
-        out_bytes = out.reshape(-1).view(np.uint8).reshape(n, rec)
+        flat = memoryview(cast(Any, out)).cast("B")
         words: list[bytes] = []
         append = words.append
         total = os.path.getsize(path) if compression is None else 0
@@ -208,33 +208,31 @@ def read_c_binary(path: Path, report: Reporter = null_reporter, cancel: CancelTo
                 eof = True
             buf = buf + more
             find = buf.find
+            view = memoryview(buf)
             limit = len(buf) - rec - 1
-            offs: list[int] = []
-            oappend = offs.append
             pos = 0
+            o = i * rec
             i0 = i
+            # The hot loop: one find, one word slice and one memcpy per word.
             while i < n:
                 sp = find(b" ", pos)
                 if sp < 0 or sp > limit:
                     break
-                if sp - pos > 100_000:
-                    raise DimensionMismatch(
-                        f"{path.name} says its vectors have {dims} dimensions, but the data does not line up "
-                        "with that.", "The file is damaged or its header is wrong.")
                 append(buf[pos:sp])
-                oappend(sp + 1)
                 pos = sp + 1 + rec
+                flat[o:o + rec] = view[sp + 1:pos]
+                o += rec
                 i += 1
-            if offs:
-                block = np.frombuffer(buf, dtype=np.uint8)
-                window = np.lib.stride_tricks.as_strided(block, shape=(len(block) - rec + 1, rec), strides=(1, 1),
-                                                         writeable=False)
-                out_bytes[i0:i] = window[np.asarray(offs, dtype=np.int64)]
-            elif eof:
+            view.release()
+            if i == i0 and eof:
                 raise TruncatedModelFile(
                     f"{path.name} ends in the middle of word {i + 1:,} of {n:,}: the file is incomplete.",
                     "Download it again (the download was probably interrupted).",
                 )
+            if i > i0 and max(len(w) for w in words[i0:i]) > 100_000:
+                raise DimensionMismatch(
+                    f"{path.name} says its vectors have {dims} dimensions, but the data does not line up "
+                    "with that.", "The file is damaged or its header is wrong.")
             consumed += pos
             buf = buf[pos:]
             report(consumed if total else i, total or n, "Reading vectors")

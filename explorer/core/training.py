@@ -1,7 +1,8 @@
 """Train, continue training and resume word2vec models on a segmented corpus, with progress and cancel.
 
-``train(corpus, config, output, report, cancel)`` runs gensim epoch by epoch on a streamed corpus so it can
-report inside an epoch and stop within a fraction of a second, and saves a full gensim 4 model atomically.
+``train(corpus, config, output, report, cancel)`` runs gensim's C++ corpus_file loop on half-second slices
+of the corpus, so it reports inside an epoch and stops within a second at bare-gensim speed, and saves a
+full gensim 4 model atomically.
 """
 
 from __future__ import annotations
@@ -281,6 +282,7 @@ class _Slice:
 SLICE_SECONDS = 0.5
 MIN_SLICE_WORDS = 10_000
 MAX_SLICE_WORDS = 2_000_000
+TAIL_SLICE_WORDS = 2_000
 
 
 def _slice_words(config: TrainConfig, vocab_size: int) -> int:
@@ -293,9 +295,13 @@ def _slices_folder(corpus: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"w2v-slices-{corpus.stem[:20]}-"))
 
 
-def _write_slices(path: Path, slice_words: int, folder: Path, report: Reporter,
-                  cancel: CancelToken) -> list[_Slice]:
-    """Cut the corpus at line ends into files of about ``slice_words`` words, for gensim's C++ reader."""
+def _write_slices(path: Path, slice_words: int, folder: Path, report: Reporter, cancel: CancelToken,
+                  tokens: int = 0, workers: int = 1) -> list[_Slice]:
+    """Cut the corpus at line ends into files of about ``slice_words`` words, for gensim's C++ reader.
+
+    Towards the end the slices get smaller (guided scheduling), so no thread idles long while another
+    finishes the epoch's last slice.
+    """
     size = max(path.stat().st_size, 1)
     slices: list[_Slice] = []
     buf: list[bytes] = []
@@ -321,7 +327,8 @@ def _write_slices(path: Path, slice_words: int, folder: Path, report: Reporter,
                 continue
             buf.append(raw if raw.endswith(b"\n") else raw + b"\n")
             words += n
-            if words >= slice_words:
+            remaining = tokens - start - words
+            if words >= slice_words or (words >= TAIL_SLICE_WORDS and words * 2 * workers >= remaining > 0):
                 flush()
                 now = time.monotonic()
                 if now - last >= REPORT_INTERVAL:
@@ -655,35 +662,19 @@ def trainable_model(base: LoadedModel | Path | str | Word2Vec) -> Word2Vec:
     if isinstance(base, Word2Vec):
         return copy.deepcopy(base)
     if isinstance(base, LoadedModel):
-        to_w2v = getattr(base, "to_word2vec", None)
-        if base.model is not None:
-            return copy.deepcopy(base.model)
-        if callable(to_w2v):
-            return to_w2v()
-        raise TrainingError(f"{base.info.path.name} holds only word vectors, not a full model.",
-                            "Continue training needs a full gensim model with its output layer.")
-    path = Path(base)
-    try:
-        from explorer.core.models import open_model
+        if base.model is None and not base.has_output_layer:
+            raise TrainingError(f"{base.info.path.name} holds only word vectors, not a full model.",
+                                "Continue training needs a full gensim model with its output layer.")
+        # A deep copy even of to_word2vec()'s result: it may share arrays with the model on screen.
+        return copy.deepcopy(base.model if base.model is not None else base.to_word2vec())
+    from explorer.core.models import open_model
 
-        loaded = open_model(path)
-        to_w2v = getattr(loaded, "to_word2vec", None)
-        if loaded.model is not None:
-            return loaded.model
-        if callable(to_w2v):
-            return to_w2v()
+    path = Path(base)
+    loaded = open_model(path)
+    if loaded.model is None and not loaded.has_output_layer:
         raise TrainingError(f"{path.name} holds only word vectors, not a full model.",
                             "Continue training needs a full gensim model with its output layer.")
-    except NotImplementedError:
-        try:
-            return Word2Vec.load(str(path))
-        except Exception as err:
-            raise TrainingError(f"Cannot continue training from {path.name}: {err}",
-                                "Open a full gensim Word2Vec model file.") from err
-
-
-def _loaded_from(model: Word2Vec, path: Path) -> LoadedModel:
-    return LoadedModel.from_gensim(model, path)
+    return loaded.model if loaded.model is not None else loaded.to_word2vec()
 
 
 # --- training ------------------------------------------------------------------------------------
@@ -710,6 +701,10 @@ class _Run:
         cfg, model, counts = self.config, self.model, self.counts
         total_words = counts.tokens * cfg.epochs
         try:
+            if self.engine == "slices":
+                self.slice_folder = _slices_folder(counts.path)
+                self.slices = _write_slices(counts.path, _slice_words(cfg, len(model.wv)), self.slice_folder,
+                                            self.report, self.cancel, counts.tokens, cfg.workers)
             for epoch in range(int(self.state["epochs_done"]), cfg.epochs):
                 self.cancel.raise_if_cancelled()
                 stage = f"epoch {epoch + 1}/{cfg.epochs}"
@@ -777,11 +772,6 @@ class _Run:
         from gensim.models.word2vec_corpusfile import CythonVocab, train_epoch_cbow, train_epoch_sg
 
         cfg, model, counts = self.config, self.model, self.counts
-        if not self.slices:
-            self.slice_folder = _slices_folder(counts.path)
-            self.slices = _write_slices(counts.path, _slice_words(cfg, len(model.wv)), self.slice_folder,
-                                        self.report, self.cancel)
-            self.report(counts.tokens * epoch, total_words, stage)
         cython_vocab = CythonVocab(model.wv, hs=model.hs)
         train_slice = train_epoch_sg if model.sg else train_epoch_cbow
         slices, tokens, cancel, report = self.slices, counts.tokens, self.cancel, self.report
@@ -895,10 +885,17 @@ def train(
 ) -> TrainResult:
     """Train a model on a segmented corpus (or continue training ``base`` on it) and save it to ``output``.
 
-    Stages reported: "vocabulary" (bytes scanned), "epoch i/N" (words processed over the whole run, from
-    gensim's producer thread, about 5 times a second), "saving". Raises Cancelled when ``cancel`` fires;
-    ``output`` is then untouched. With ``checkpoint_dir`` the model is checkpointed after every epoch and
-    ``resume(checkpoint_dir)`` continues an interrupted run.
+    Stages reported: "vocabulary" (bytes scanned; instant when the corpus was scanned before), "preparing"
+    (bytes cut into slices), "epoch i/N" (done/total = words over the whole run, so one bar covers all
+    epochs; up to 5 reports a second, from the training threads), "saving". Raises Cancelled within about
+    a second when ``cancel`` fires; ``output`` is then untouched and no temporary file is left. With
+    ``checkpoint_dir`` the model is checkpointed after every epoch and ``resume(checkpoint_dir)`` continues
+    an interrupted (cancelled, crashed, killed) run. ``on_epoch`` is called after each epoch (loss chart).
+
+    ``base``: continue training that full model on ``corpus`` (its architecture wins over ``config``'s);
+    ``keep_known_fixed`` freezes the vectors of the words it already knows. ``engine``: "slices" (gensim's
+    C++ corpus_file loop on slices of the corpus; the fast default) or "iterable" (gensim's train() on a
+    streamed corpus; slower, kept for comparison).
     """
     t_start = time.perf_counter()
     cancel = cancel or CancelToken()

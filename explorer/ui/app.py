@@ -12,7 +12,10 @@ import threading
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("explorer")
 
@@ -73,7 +76,7 @@ def install_excepthook(log_file: Path | None = None) -> None:
     threading.excepthook = thread_hook
 
 
-def create_application(argv: Sequence[str]) -> "QApplication":  # noqa: F821
+def create_application(argv: Sequence[str]) -> QApplication:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 

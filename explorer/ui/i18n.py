@@ -47,7 +47,7 @@ def set_language(language: str) -> bool:
     _installed.clear()
     _current = "en"
     if language == "en":
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Territory.UnitedStates))
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         return True
     ours = QTranslator(app)
     qm = resource_path("translations", f"explorer_{language}.qm")

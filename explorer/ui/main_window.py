@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
     def switch_language(self, code: str) -> None:
         self._settings.setValue("language", code)
         i18n.set_language(i18n.resolve(code))
+        # Deliver the LanguageChange events now, so the whole window reads in the new language at once.
+        QCoreApplication.sendPostedEvents(None, int(QEvent.Type.LanguageChange))
         action = self.language_actions.get(code)
         if action is not None:
             action.setChecked(True)
@@ -444,12 +446,9 @@ class MainWindow(QMainWindow):
             self.start_training([Path(f) for f in filenames])
 
     def _about(self) -> None:
-        from explorer import __version__
+        from explorer.ui.about import show_about
 
-        messages.info(self, self.tr("Word2Vec Explorer %1: open, query, plot and train word2vec models.").replace(
-            "%1", __version__),
-            self.tr("Chinese labels use WenQuanYi Micro Hei (Apache-2.0) when the system has no Chinese font."),
-            title=self.tr("About Word2Vec Explorer"))
+        show_about(self)
 
     # --- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -479,6 +478,8 @@ class MainWindow(QMainWindow):
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        else:  # first launch: the plot gets a little more room than the table
+            self.resizeDocks([self.plot_dock], [int(self.width() * 0.55)], Qt.Orientation.Horizontal)
 
     def save_settings(self) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from explorer.core.errors import ExplorerError
@@ -35,6 +35,21 @@ _sinks: list[Sink] = []
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("messages", text)
+
+
+# The titles of explorer.core.errors, so that lupdate offers them for translation.
+_ERROR_TITLES = (
+    QT_TRANSLATE_NOOP("messages", "Problem"),
+    QT_TRANSLATE_NOOP("messages", "Cannot open the model"),
+    QT_TRANSLATE_NOOP("messages", "Unsafe file refused"),
+    QT_TRANSLATE_NOOP("messages", "Cannot answer"),
+    QT_TRANSLATE_NOOP("messages", "Cannot read the corpus"),
+    QT_TRANSLATE_NOOP("messages", "Training failed"),
+    QT_TRANSLATE_NOOP("messages", "Cancelled"),
+    QT_TRANSLATE_NOOP("messages", "Warning"),
+    QT_TRANSLATE_NOOP("messages", "Word2Vec Explorer"),
+    QT_TRANSLATE_NOOP("messages", "The details were written to the log. Please report it."),
+)
 
 
 def _emit(parent: QWidget | None, message: Message) -> None:

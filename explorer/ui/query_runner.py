@@ -97,8 +97,7 @@ def run_query(model: LoadedModel, query: Query, report: Any = None, cancel: Canc
         return Outcome(query, rows, result.used, result.unknown, plot=plot)
     if mode == "analogy":
         a, b, c = inputs
-        method = "mul" if query.method == "3cosmul" else "add"
-        answer = core_query.analogy(model, a, b, c, n=topn, method=method)
+        answer = core_query.analogy(model, a, b, c, n=topn, method="mul" if query.method == "3cosmul" else "add")
         rows = _rows(answer.neighbours)
         shown = rows[:ANALOGY_RESULTS_PLOTTED]
         words = (a, b, c) + tuple(r.word for r in shown)

@@ -155,10 +155,28 @@ def check_qt(app: Any) -> str:
     return f"Qt {qVersion()}, platform {QGuiApplication.platformName()}, CJK font {family!r} ({len(cjk)} CJK families)"
 
 
+def check_translations() -> str:
+    """Our Chinese interface and Qt's own (standard buttons) both load, then English is restored."""
+    from PySide6.QtCore import QCoreApplication
+
+    from explorer.ui import i18n
+
+    try:
+        if not i18n.set_language("zh_CN"):
+            raise CheckFailed("explorer_zh_CN.qm did not load")
+        qt_own = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        if qt_own == "Cancel":
+            raise CheckFailed("Qt's own qtbase_zh_CN.qm did not load")
+    finally:
+        i18n.set_language("en")
+    return f"zh_CN: ours and Qt's (Cancel -> {qt_own})"
+
+
 def _environment_checks(t: SelfTest, app: Any) -> None:
     t.check("gensim compiled routines", check_compiled_gensim)
     t.check("resources", check_resources)
     t.check("Qt and CJK font", lambda: check_qt(app))
+    t.check("translations", check_translations)
 
 
 def run(argv: Sequence[str] | None = None) -> int:
@@ -309,7 +327,7 @@ def check_faiss(t: SelfTest) -> str:
         raise CheckFailed("faiss PCAMatrix gave non-finite values")
     # The app's own int8 index kicks in above query.INDEX_MIN_ELEMENTS matrix elements.
     rows = query.INDEX_MIN_ELEMENTS // 256 + 500
-    kv = KeyedVectors(256, count=rows, dtype=np.float32)
+    kv = KeyedVectors(256, dtype=np.float32)
     kv.add_vectors([f"w{i}" for i in range(rows)], rng.standard_normal((rows, 256)).astype(np.float32))
     model = LoadedModel.from_gensim(kv)
     got = query.neighbours(model, "w42", n=10).words
@@ -337,8 +355,10 @@ def check_segment(t: SelfTest) -> str:
 def check_train(t: SelfTest) -> str:
     from explorer.core.training import TrainConfig, train
 
-    config = TrainConfig(sg=True, hs=False, negative=5, vector_size=32, window=5, min_count=3, sample=1e-3,
-                         epochs=1, workers=2)
+    # The seed recipe's architecture (skip-gram + hierarchical softmax), small and fast; the high learning
+    # rate gives sensible neighbours after one epoch.
+    config = TrainConfig(sg=True, hs=True, negative=0, vector_size=32, window=5, min_count=5, sample=1e-3,
+                         epochs=1, workers=2, alpha=0.05)
     output = t.workdir / "selftest.model"
     result = run_task(train, t.state["corpus"], config, output)
     if not Path(result.model_path).is_file():
@@ -357,6 +377,18 @@ def check_open_trained(t: SelfTest) -> str:
     return f"{model.info.format_label or model.info.format}, {model.vocab_size} words x {model.dims} d"
 
 
+def check_related(t: SelfTest) -> str:
+    """"Words that appear around it" reads the hierarchical-softmax output layer the trainer saved."""
+    from explorer.core import query
+
+    model = t.state["trained"]
+    word = _probe_word(model)
+    found = query.related(model, word, n=5)
+    if found.method != "hs" or len(found.words) != 5:
+        raise CheckFailed(f"related({word}) gave {found.method} with {len(found.words)} words")
+    return f"{word} ({found.method}) -> " + ", ".join(f"{w.word} {w.score:.3f}" for w in found.words)
+
+
 def check_window(t: SelfTest, app: Any) -> str:
     from explorer.ui.about import AboutDialog, about_html
     from explorer.ui.main_window import MainWindow
@@ -364,7 +396,8 @@ def check_window(t: SelfTest, app: Any) -> str:
 
     window = MainWindow(settings=open_settings())
     window.show()
-    window.set_model(t.state["demo"]) if "demo" in t.state else None
+    if "demo" in t.state:
+        window.set_model(t.state["demo"])
     app.processEvents()
     about = AboutDialog(window)
     if "WenQuanYi" not in about_html():
@@ -387,6 +420,7 @@ def _model_checks(t: SelfTest, app: Any) -> None:
     t.check("open the trained model", lambda: check_open_trained(t), needs=["train 1 epoch on a QThread"])
     t.check("neighbours in the trained model", lambda: check_neighbours(t, "trained"),
             needs=["open the trained model"])
+    t.check("words around it (output layer)", lambda: check_related(t), needs=["open the trained model"])
     t.check("main window and About dialog", lambda: check_window(t, app))
 
 

@@ -29,7 +29,9 @@ def recent_files(settings: QSettings) -> list[Path]:
     value = settings.value("recentFiles", [])
     if isinstance(value, str):  # QSettings INI returns a lone string for a one-item list
         value = [value]
-    return [Path(v) for v in (value or []) if v]
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [Path(str(v)) for v in value if v]
 
 
 def add_recent_file(settings: QSettings, path: Path) -> list[Path]:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -18,7 +18,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 SLICE = DATA / "sanguo_yanyi_head80.txt"
 TIMEOUT = 30000
 # Tiny settings so a run takes a fraction of a second (the slice has ~17k words).
-TINY = dict(vector_size=16, min_count=2, epochs=1, workers=1, window=3, sg=True, hs=False, negative=3)
+TINY = {"vector_size": 16, "min_count": 2, "epochs": 1, "workers": 1, "window": 3, "sg": True, "hs": False,
+        "negative": 3}
 
 
 @pytest.fixture
@@ -232,4 +233,89 @@ def test_bad_settings_show_a_message_instead_of_training(qtbot, corpus_dir, capt
     assert [m.level for m in captured] == ["error"]
     assert "negative" in captured[0].text
     assert dialog.stack.currentIndex() == dialog.PARAMETERS
+    wait_stopped(qtbot, dialog)
+
+
+def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.settings import open_settings
+
+    settings = open_settings()
+    settings.clear()
+    window = MainWindow(settings=settings)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(corpus_dir / "sanguo.txt"))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    # The window's own drop handler (QApplication.sendEvent of a synthetic drop does not always reach it
+    # offscreen); it routes the text file to the training dialog.
+    window.dropEvent(event)
+    assert event.isAccepted()
+    qtbot.waitUntil(lambda: window.findChild(TrainingDialog) is not None, timeout=TIMEOUT)
+    dialog = window.findChild(TrainingDialog)
+    dialog.ask = lambda title, question: True
+    qtbot.waitUntil(lambda: bool(dialog.corpus_page.usable_files()), timeout=TIMEOUT)
+    to_preview(qtbot, dialog, **{**TINY, "epochs": 2})
+    with qtbot.waitSignal(window.model_changed, timeout=TIMEOUT) as opened:
+        dialog.train_button.click()
+    model = opened.args[0]
+    assert window.current_model is model
+    assert model.info.path.resolve() == (corpus_dir / "sanguo.model").resolve()
+    assert len(dialog.progress_page.chart.losses) == 2
+    panel = window.search_panel
+    with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):
+        panel.search_word("玄德")
+    rows = panel.result_rows()
+    assert rows and all(word in model.wv.key_to_index for word, _score, _rank in rows)
+    assert not captured
+    wait_stopped(qtbot, dialog)
+    for task in list(window._tasks) + list(panel._tasks) + list(window.plot_panel._tasks):
+        task.cancel()
+        task.wait(5000)
+
+
+def test_progress_view_maps_every_stage_onto_one_forward_moving_bar(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.training import EpochStats
+    from explorer.ui.widgets.training_progress import ProgressPage
+
+    page = ProgressPage()
+    qtbot.addWidget(page)
+    page.start(segment_share=0.25)
+    values, labels = [], []
+    for done, total, stage in [(0, 100, "reading"), (100, 100, "reading"), (50, 100, "segmenting"),
+                               (100, 100, "segmenting"), (1, 1, "vocabulary"), (5, 10, "preparing"),
+                               (0, 1000, "epoch 1/2"), (400, 1000, "epoch 1/2"), (500, 1000, "epoch 1/2"),
+                               (900, 1000, "epoch 2/2"), (0, 1, "saving"), (1, 1, "saving")]:
+        page.on_progress(done, total, stage)
+        values.append(page.bar.value())
+        labels.append(page.stage_label.text())
+    assert values == sorted(values) and values[-1] == page.bar.maximum()
+    assert 0.25 * page.bar.maximum() <= values[6] <= 0.35 * page.bar.maximum()
+    assert "Segmenting" in labels[2] and "epoch 2 of 2" in labels[9] and "Saving" in labels[-1]
+    page.on_epoch(EpochStats(epoch=1, epochs=2, loss=123.0, words_per_second=5000.0, seconds=0.5))
+    assert page.chart.losses == [123.0] and "Epoch 1 of 2" in page.epoch_label.text()
+    page.set_cancelled()
+    assert page.state == "cancelled" and not page.running
+
+
+def test_the_dialog_speaks_chinese(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core.training import PARAM_HELP_ZH
+    from explorer.ui import i18n
+
+    if not i18n.set_language("zh_CN"):
+        pytest.skip("the Chinese translation file is not built")
+    try:
+        dialog = make_dialog(qtbot, [corpus_dir])
+        assert dialog.train_button.text() == "开始训练"
+        assert dialog.params_page.help_labels["sample"].text() == PARAM_HELP_ZH["sample"]
+        assert dialog.params_page.preset.itemText(dialog.params_page.preset.findData("seed")) == "种子配方"
+        assert dialog.corpus_page.table.horizontalHeaderItem(1).text() == "编码"
+    finally:
+        i18n.set_language("en")
     wait_stopped(qtbot, dialog)

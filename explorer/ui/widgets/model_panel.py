@@ -125,7 +125,9 @@ class ModelPanel(QWidget):
             self.tree.addTopLevelItem(item)
 
     def copy_selection(self) -> None:
-        items = self.tree.selectedItems() or [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        items: list[QTreeWidgetItem | None] = list(self.tree.selectedItems())
+        if not items:
+            items = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         text = "\n".join(f"{item.text(0)}\t{item.text(1)}" for item in items if item is not None)
         QGuiApplication.clipboard().setText(text)
 

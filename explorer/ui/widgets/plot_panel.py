@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -48,40 +49,61 @@ class PlotRequest:
     title: str = ""
 
 
+@dataclass(frozen=True, eq=False)
+class Background:
+    """The K most frequent words on a PCA fitted to them; computed once per model and K, then reused."""
+
+    words: tuple[str, ...]
+    xy: np.ndarray  # (K, 2)
+    fit: Any  # explorer.core.projection.PCAFit
+
+
 @dataclass(frozen=True)
 class PlotData:
     request: PlotRequest
     xy: np.ndarray  # (n, 2) for request.words
-    background_words: tuple[str, ...] = ()
-    background_xy: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.float32))
+    background: Background | None = None
     explained: tuple[float, ...] = ()
+
+    @property
+    def background_words(self) -> tuple[str, ...]:
+        return self.background.words if self.background is not None else ()
+
+    @property
+    def background_xy(self) -> np.ndarray:
+        return self.background.xy if self.background is not None else np.zeros((0, 2))
 
 
 def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int = 0,
-                     report: object = None, cancel: object = None) -> PlotData:
+                     background: Background | None = None, report: object = None, cancel: object = None) -> PlotData:
     """PCA to 2D (explorer.core.projection). With a background, the axes are fitted on the K most frequent
-    words, so the map stays put from one query to the next and the query words are placed on it."""
-    from explorer.core.projection import project_words
+    words, so the map stays put from one query to the next and the query words are placed on it. Pass the
+    previous result's ``background`` to skip refitting it."""
+    from explorer.core.projection import fit_pca, transform
 
-    words = list(dict.fromkeys(request.words))
-    k = min(background_k, model.vocab_size) if background_k > 0 else 0
-    background_words: tuple[str, ...] = tuple(model.wv.index_to_key[:k]) if k else ()
-    if len(words) + len(background_words) < 2:
-        return PlotData(request, np.zeros((len(request.words), 2)))
-    projection = project_words(model, words + list(background_words), fit_top=k or None)
-    where = {w: i for i, w in enumerate(projection.words)}
-    coords = np.asarray(projection.coords, dtype=np.float64)
-    keep = [i for i, w in enumerate(request.words) if w in where]
-    if len(keep) != len(request.words):  # drop words the model does not know (never plotted)
+    vocab = model.wv.key_to_index
+    keep = [i for i, w in enumerate(request.words) if w in vocab]
+    if len(keep) != len(request.words):  # words the model does not know are never plotted
         request = PlotRequest(
             words=tuple(request.words[i] for i in keep), roles=tuple(request.roles[i] for i in keep),
             scores=tuple(request.scores[i] for i in keep),
             arrows=tuple((keep.index(a), keep.index(b)) for a, b in request.arrows if a in keep and b in keep),
             title=request.title)
-    xy = coords[[where[w] for w in request.words]] if request.words else np.zeros((0, 2))
-    background_xy = coords[[where[w] for w in background_words]] if background_words else np.zeros((0, 2))
-    explained = tuple(float(v) for v in projection.explained_variance_ratio)
-    return PlotData(request, xy, background_words, background_xy, explained)
+    k = min(background_k, model.vocab_size) if background_k > 0 else 0
+    if k >= 2:
+        if background is None or len(background.words) != k:
+            words = tuple(model.wv.index_to_key[:k])
+            fit = fit_pca(model, words)
+            background = Background(words, np.asarray(transform(fit, model, words), dtype=np.float64), fit)
+        xy = np.asarray(transform(background.fit, model, request.words), dtype=np.float64)
+        explained = tuple(float(v) for v in background.fit.explained_variance_ratio)
+        return PlotData(request, xy.reshape(-1, 2), background, explained)
+    unique = list(dict.fromkeys(request.words))
+    if len(unique) < 2:
+        return PlotData(request, np.zeros((len(request.words), 2)))
+    fit = fit_pca(model, unique)
+    xy = np.asarray(transform(fit, model, request.words), dtype=np.float64)
+    return PlotData(request, xy.reshape(-1, 2), None, tuple(float(v) for v in fit.explained_variance_ratio))
 
 
 class PlotPanel(QWidget):
@@ -99,6 +121,7 @@ class PlotPanel(QWidget):
         self._task: Task | None = None
         self._tasks: set[Task] = set()
         self._generation = 0
+        self._drawn_background: Background | None = None
         family = ensure_cjk_font()
         self._label_font = QFont(family)
         self._label_font.setPointSizeF(11)
@@ -177,6 +200,7 @@ class PlotPanel(QWidget):
 
     def set_model(self, model: LoadedModel) -> None:
         self._model = model
+        self._generation += 1  # a projection still running for the previous model is stale
         self._request = None
         self._data = None
         self._draw()
@@ -284,7 +308,8 @@ class PlotPanel(QWidget):
         generation = self._generation
         if self._task is not None:
             self._task.cancel()
-        task = Task(project_for_plot, model, request, background, parent=self)
+        cached = self._data.background if self._data is not None else None
+        task = Task(project_for_plot, model, request, background, cached, parent=self)
         self._task = task
         self._tasks.add(task)
         task.finished.connect(lambda result, g=generation: self._on_projected(g, result))
@@ -323,11 +348,15 @@ class PlotPanel(QWidget):
         if data is None:
             self.query_item.setData(x=[], y=[])
             self.background_item.setData(x=[], y=[])
+            self._drawn_background = None
             self.arrow_curve.setData(x=[], y=[])
             self._update_background_labels()
             self.status.setText(self.tr("Search for a word to see it among its neighbours.") if self._model else "")
             return
-        self.background_item.setData(x=data.background_xy[:, 0], y=data.background_xy[:, 1])
+        if data.background is not self._drawn_background:
+            # 10,000 points: only hand them to the scatter item when the background itself changed.
+            self.background_item.setData(x=data.background_xy[:, 0], y=data.background_xy[:, 1])
+            self._drawn_background = data.background
         request = data.request
         brushes = [self._role_brushes.get(role, self._role_brushes["result"]) for role in request.roles]
         sizes = [14 if role == "query" else 11 for role in request.roles]

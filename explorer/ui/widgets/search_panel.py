@@ -107,12 +107,17 @@ class VocabularyCompleter(QCompleter):
         edit.setCompleter(self)
         edit.textEdited.connect(self.update_for)
 
+    def _hide_popup(self) -> None:
+        popup = self.popup()
+        if popup is not None:
+            popup.hide()
+
     def update_for(self, text: str) -> None:
         model = self._panel.model
         prefix = text.strip()
         if model is None or not prefix:
             self._list.setStringList([])
-            self.popup().hide()
+            self._hide_popup()
             return
         matches = complete_words(model, prefix, COMPLETIONS)
         if matches == [prefix]:  # nothing to add to what was typed
@@ -121,7 +126,7 @@ class VocabularyCompleter(QCompleter):
         if matches and self._edit.hasFocus():
             self.complete()
         else:
-            self.popup().hide()
+            self._hide_popup()
 
 
 class SearchPanel(QWidget):
@@ -188,7 +193,7 @@ class SearchPanel(QWidget):
         self.topn_spin = QSpinBox(self)
         self.topn_spin.setObjectName("topNSpin")
         self.topn_spin.setRange(1, 500)
-        self.topn_spin.setValue(int(settings.value("search/topN", 20)) if settings is not None else 20)
+        self.topn_spin.setValue(int(str(settings.value("search/topN", 20))) if settings is not None else 20)
         self.topn_spin.editingFinished.connect(self._rerun_current)
         self._topn_label = QLabel(self)
         self.search_button = QPushButton(self)
@@ -613,6 +618,8 @@ class SearchPanel(QWidget):
         self.stack.setCurrentIndex(current)
         for i in range(self.stack.count()):  # the stack takes the height of the page shown, not the tallest
             page = self.stack.widget(i)
+            if page is None:
+                continue
             policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
             page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.stack.adjustSize()

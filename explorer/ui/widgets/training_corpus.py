@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -235,8 +235,9 @@ class CorpusPage(QWidget):
         if self.task is task:
             self.task = None
         self._live.discard(task)
-        task.wait(2000)  # `done` can arrive a moment before the thread has fully returned
-        task.deleteLater()
+        # `done` can arrive a moment before the thread has fully returned. The finished Task stays a child
+        # of this widget until it closes: deleteLater() on a cancelled Task crashed PySide 6.12 in ~QObject.
+        task.wait(2000)
 
     def _on_progress(self, task: Task, done: float, total: float) -> None:
         if task is self.task:

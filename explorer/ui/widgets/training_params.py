@@ -66,7 +66,7 @@ def _field_kind(tp: Any) -> str:
 def _hints() -> dict[str, Any]:
     try:
         return typing.get_type_hints(TrainConfig)
-    except Exception:  # annotations that cannot be resolved: fall back to their text
+    except (NameError, TypeError):  # annotations that cannot be resolved: fall back to their text
         return {f.name: f.type for f in dataclasses.fields(TrainConfig)}
 
 

@@ -32,7 +32,7 @@ BAR_STEPS = 1000
 
 def format_duration(seconds: float) -> str:
     """``1:02:03`` / ``2:03`` style, for ETA and elapsed time."""
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -44,9 +44,10 @@ class StageWeights:
     def __init__(self, segment_share: float) -> None:
         # Training epochs dominate; the corpus preparation owns ``segment_share`` when it still has to run.
         self.slices = {
-            "prepare": (0.0, segment_share),
+            "corpus": (0.0, segment_share),
             "vocabulary": (segment_share, segment_share + 0.02),
-            "epochs": (segment_share + 0.02, 0.98),
+            "preparing": (segment_share + 0.02, segment_share + 0.05),
+            "epochs": (segment_share + 0.05, 0.98),
             "saving": (0.98, 1.0),
         }
 
@@ -61,9 +62,9 @@ def stage_kind(stage: str) -> str:
     """Group the core's stage names: corpus preparation, vocabulary scan, epochs, saving."""
     if stage.startswith("epoch"):
         return "epochs"
-    if stage in ("vocabulary", "saving"):
+    if stage in ("vocabulary", "preparing", "saving"):
         return stage
-    return "prepare"
+    return "corpus"  # reading and segmenting the text files
 
 
 class LossChart(pg.PlotWidget):
@@ -207,7 +208,9 @@ class ProgressPage(QWidget):
             return
         now = time.monotonic()
         self._stage = stage
-        self._fraction = self._weights.overall(stage, done, total)
+        # Never backwards: a stage that restarts its count (a cache hit reporting 100% at once) must not
+        # make the overall bar jump back.
+        self._fraction = max(self._fraction, self._weights.overall(stage, done, total))
         self.bar.setValue(int(self._fraction * BAR_STEPS))
         if self.state == "running":
             self.stage_label.setText(self.stage_text(stage, done, total))
@@ -313,6 +316,7 @@ class ProgressPage(QWidget):
             "inspecting": self.tr("Reading the corpus…"),
             "segmenting": self.tr("Segmenting words…"),
             "vocabulary": self.tr("Building the vocabulary…"),
+            "preparing": self.tr("Preparing the training…"),
             "saving": self.tr("Saving the model…"),
         }
         return names.get(stage, stage.capitalize() + "…")

@@ -6,8 +6,9 @@ per-epoch statistics arrive on the worker thread and are forwarded to the widget
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -134,7 +135,7 @@ class TrainingDialog(QDialog):
         self._segmented_for: tuple[Any, ...] | None = None
         self.preview_task: Task | None = None
         self.train_task: Task | None = None
-        self.result: TrainResult | None = None
+        self.train_result: TrainResult | None = None
         self._live: set[Task] = set()
         self._close_when_stopped = False
         self._relay = EpochRelay(self)
@@ -310,7 +311,7 @@ class TrainingDialog(QDialog):
         self._preview_timer.stop()
         base = self.params_page.base_model if self.params_page.continuing else None
         cached = self.segmented is not None and self._segmented_for == self._segment_key()
-        self.result = None
+        self.train_result = None
         task = Task(segment_and_train, files, self.corpus_page.options(), config, output, parent=self,
                     base=base, keep_known_fixed=self.params_page.keep_known_fixed(),
                     on_epoch=self._relay.emit_epoch)
@@ -341,7 +342,7 @@ class TrainingDialog(QDialog):
         self.epoch_done.emit(stats)
 
     def _on_trained(self, result: TrainResult) -> None:
-        self.result = result
+        self.train_result = result
         self.progress_page.set_finished(result)
         self._update_buttons()
         self.training_finished.emit(result)
@@ -360,15 +361,16 @@ class TrainingDialog(QDialog):
         self.training_cancelled.emit()
 
     def _open_result(self) -> None:
-        if self.result is not None:
-            self.model_trained.emit(Path(self.result.model_path))
+        if self.train_result is not None:
+            self.model_trained.emit(Path(self.train_result.model_path))
 
     def _forget(self, task: Task) -> None:
         if task is self.train_task:
             self.train_task = None
         self._live.discard(task)
-        task.wait(2000)  # `done` can arrive a moment before the thread has fully returned
-        task.deleteLater()
+        # `done` can arrive a moment before the thread has fully returned. The finished Task stays a child
+        # of this widget until it closes: deleteLater() on a cancelled Task crashed PySide 6.12 in ~QObject.
+        task.wait(2000)
         if self._close_when_stopped and not self._live:
             self._close_when_stopped = False
             self.close()
@@ -392,7 +394,11 @@ class TrainingDialog(QDialog):
 
     def reject(self) -> None:
         # Escape goes through closeEvent too, so a running training is never left without asking.
-        self.close()
+        # (QDialog.closeEvent itself calls reject(), which then finds no training running.)
+        if self.progress_page.running:
+            self.close()
+        else:
+            super().reject()
 
     # --- language --------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:

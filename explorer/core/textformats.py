@@ -542,7 +542,7 @@ def write_c_text(out: Path, keys: Sequence[str], vectors: np.ndarray, report: Re
 
 # --- the reopen cache ---------------------------------------------------------------------------
 CACHE_MIN_BYTES = 16 << 20  # smaller files open fast enough without a converted copy
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _pending: list[threading.Thread] = []
 
 
@@ -574,6 +574,7 @@ class CachedModel:
     keys: list[str]
     arrays: dict[str, np.ndarray]
     meta: dict[str, Any]
+    key_to_index: dict[str, int] | None = None
 
 
 def load_cached(key: str) -> CachedModel | None:
@@ -583,17 +584,23 @@ def load_cached(key: str) -> CachedModel | None:
         meta = json.loads((d / "meta.json").read_text("utf-8"))
         if meta.get("version") != CACHE_VERSION:
             return None
-        blob = (d / "keys.txt").read_bytes()
-        keys = blob.decode("utf-8").split("\n") if blob else []
+        from explorer.core.legacy import restricted_loads
+
+        # One pickled (list, dict) pair shares its strings and rebuilds both in a single C pass; it holds
+        # only str and int, so the restricted unpickler is enough (nothing else could be built from it).
+        keys, key_to_index = restricted_loads((d / "index.pkl").read_bytes())
+        if not isinstance(keys, list) or not isinstance(key_to_index, dict):
+            raise ValueError("bad index")
         arrays: dict[str, np.ndarray] = {}
         for name in meta["arrays"]:
             arrays[name] = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
         if len(keys) != meta["vocab_size"] or arrays["vectors"].shape[0] != len(keys):
             raise ValueError("inconsistent cache entry")
-        return CachedModel(keys, arrays, meta)
+        return CachedModel(keys, arrays, meta, key_to_index)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as err:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, pickle.UnpicklingError, EOFError,
+            ModelFileError) as err:
         log.warning("ignoring a damaged cache entry %s: %s", d, err)
         shutil.rmtree(d, ignore_errors=True)
         return None
@@ -607,7 +614,9 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=str(root)))
     try:
-        (tmp / "keys.txt").write_bytes("\n".join(keys).encode("utf-8"))
+        keys = list(keys)
+        index = (keys, dict(zip(keys, range(len(keys)))))
+        (tmp / "index.pkl").write_bytes(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
         for name, arr in arrays.items():
             np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
         meta = dict(meta, version=CACHE_VERSION, arrays=list(arrays), vocab_size=len(keys))
@@ -626,8 +635,6 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
 def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any],
                  background: bool = True) -> None:
     """Write a cache entry atomically; by default on a thread so the first open is not slowed down."""
-    if any("\n" in k for k in keys):
-        return  # keys.txt is newline-separated; such rare models are simply not cached
     if not background:
         _write_cache(key, keys, arrays, meta)
         return

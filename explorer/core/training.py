@@ -203,12 +203,37 @@ _counts_cache: dict[tuple[str, int, int], CorpusCounts] = {}
 _counts_lock = threading.Lock()
 
 
+def _counts_file(path: Path) -> Path:
+    return path.with_name(path.name + ".counts.json")
+
+
+def _load_counts_file(path: Path, key: tuple[str, int, int]) -> CorpusCounts | None:
+    try:
+        data = json.loads(_counts_file(path).read_text(encoding="utf-8"))
+        if data.get("key") != list(key[1:]):
+            return None
+        return CorpusCounts(path=path, key=key, word_freq=dict(data["words"]), sentences=int(data["sentences"]),
+                            tokens=int(data["tokens"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def scan_corpus(corpus: Any, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> CorpusCounts:
-    """Count words and sentences of a segmented corpus; cached per file (path, size, mtime)."""
+    """Count words and sentences of a segmented corpus; cached per file (path, size, mtime).
+
+    For a SegmentedCorpus (which lives in the app's cache folder) the counts are also kept on disk beside
+    it, so the preview is instant in a later session too; plain paths (user files) get no sidecar.
+    """
     path = corpus_path(corpus)
     key = _corpus_key(path)
+    persist = not isinstance(corpus, (str, os.PathLike))
     with _counts_lock:
         cached = _counts_cache.get(key)
+    if cached is None and persist:
+        cached = _load_counts_file(path, key)
+        if cached is not None:
+            with _counts_lock:
+                _counts_cache[key] = cached
     if cached is not None:
         report(1, 1, "vocabulary")
         return cached
@@ -242,6 +267,12 @@ def scan_corpus(corpus: Any, report: Reporter = null_reporter, cancel: CancelTok
     result = CorpusCounts(path=path, key=key, word_freq=word_freq, sentences=sentences, tokens=tokens)
     with _counts_lock:
         _counts_cache[key] = result
+    if persist:
+        try:
+            _write_json_atomically({"key": list(key[1:]), "sentences": sentences, "tokens": tokens,
+                                    "words": list(word_freq.items())}, _counts_file(path), indent=None)
+        except OSError as err:  # a read-only cache folder only costs a rescan next time
+            log.info("could not cache the word counts of %s: %s", path, err)
     return result
 
 
@@ -278,9 +309,10 @@ class _Slice:
     words: int
 
 
-# A slice is trained by one worker in about half a second, so progress and cancel stay within a second.
-SLICE_SECONDS = 0.5
-MIN_SLICE_WORDS = 10_000
+# A slice takes one worker about this long at the estimated rate, so cancel stays well within 2 s even
+# when the machine is busy (a slice costs ~1 ms of overhead, so small slices are cheap).
+SLICE_SECONDS = 0.2
+MIN_SLICE_WORDS = 5_000
 MAX_SLICE_WORDS = 2_000_000
 TAIL_SLICE_WORDS = 2_000
 
@@ -290,9 +322,34 @@ def _slice_words(config: TrainConfig, vocab_size: int) -> int:
     return int(min(MAX_SLICE_WORDS, max(MIN_SLICE_WORDS, per_worker * SLICE_SECONDS)))
 
 
+_SLICES_PREFIX = "w2v-slices-"
+
+
 def _slices_folder(corpus: Path) -> Path:
     # The system temp folder: never the user's folders; removed when the run ends, cancelled or not.
-    return Path(tempfile.mkdtemp(prefix=f"w2v-slices-{corpus.stem[:20]}-"))
+    _remove_stale_slices()
+    return Path(tempfile.mkdtemp(prefix=f"{_SLICES_PREFIX}{os.getpid()}-{corpus.stem[:20]}-"))
+
+
+def _remove_stale_slices() -> None:
+    """Remove slice folders left by killed runs (their process is gone). POSIX only: Windows has no
+    harmless way to probe a pid, and its temp cleaner handles it."""
+    if os.name != "posix":
+        return
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(_SLICES_PREFIX + "*"))
+    except OSError:
+        return
+    for entry in entries:
+        pid_text = entry.name[len(_SLICES_PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _write_slices(path: Path, slice_words: int, folder: Path, report: Reporter, cancel: CancelToken,
@@ -647,10 +704,10 @@ def _remove_quietly(path: Path) -> None:
         log.warning("could not remove %s: %s", path, err)
 
 
-def _write_json_atomically(data: dict[str, Any], path: Path) -> None:
+def _write_json_atomically(data: dict[str, Any], path: Path, indent: int | None = 1) -> None:
     tmp = _temp_name(path)
     try:
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=indent), encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         _remove_quietly(tmp)
@@ -696,10 +753,12 @@ class _Run:
         self.stats: list[EpochStats] = [EpochStats(**s) for s in state.get("epoch_stats", [])]
         self.slices: list[_Slice] = []
         self.slice_folder: Path | None = None
+        self.words_per_second = 0.0  # raw words/s of the last epoch, for progress between slices
 
     def run_epochs(self) -> None:
         cfg, model, counts = self.config, self.model, self.counts
         total_words = counts.tokens * cfg.epochs
+        self.words_per_second = estimate_words_per_second(cfg, len(model.wv))
         try:
             if self.engine == "slices":
                 self.slice_folder = _slices_folder(counts.path)
@@ -766,7 +825,7 @@ class _Run:
         """One epoch with gensim's C++ corpus_file loop, one slice per call, on ``workers`` threads.
 
         Each slice gets the part of the global linear learning-rate schedule that its words cover, so the
-        run follows gensim's schedule; between slices the threads report progress and notice cancel.
+        run follows gensim's schedule. Threads notice cancel between slices; the calling thread reports.
         """
         from gensim import matutils
         from gensim.models.word2vec_corpusfile import CythonVocab, train_epoch_cbow, train_epoch_sg
@@ -774,9 +833,9 @@ class _Run:
         cfg, model, counts = self.config, self.model, self.counts
         cython_vocab = CythonVocab(model.wv, hs=model.hs)
         train_slice = train_epoch_sg if model.sg else train_epoch_cbow
-        slices, tokens, cancel, report = self.slices, counts.tokens, self.cancel, self.report
+        slices, tokens, cancel = self.slices, counts.tokens, self.cancel
         lock = threading.Lock()
-        tally = {"next": 0, "effective": 0, "raw": 0, "loss": 0.0, "last": 0.0}
+        tally = {"next": 0, "effective": 0, "raw": 0, "loss": 0.0, "started": 0}
         errors: list[BaseException] = []
 
         def worker() -> None:
@@ -788,6 +847,7 @@ class _Run:
                         return
                     piece = slices[int(tally["next"])]
                     tally["next"] += 1
+                    tally["started"] += piece.words
                 view = _ModelView(model, _alpha_at(cfg, epoch + piece.start / tokens),
                                   _alpha_at(cfg, epoch + (piece.start + piece.words) / tokens))
                 try:
@@ -800,20 +860,37 @@ class _Run:
                     tally["effective"] += effective
                     tally["raw"] += raw
                     tally["loss"] += view.running_training_loss
-                    done = tokens * epoch + tally["raw"]
-                    now = time.monotonic()
-                    due = now - tally["last"] >= REPORT_INTERVAL
-                    if due:
-                        tally["last"] = now
-                if due:
-                    report(done, total_words, stage)
 
         threads = [threading.Thread(target=worker, name=f"w2v-train-{i}", daemon=True) for i in range(cfg.workers)]
+        t0 = time.monotonic()
         for t in threads:
             t.start()
+        # Report from this (the calling) thread. Between slice completions the position is interpolated at
+        # the rate measured so far (never past the slices in flight), so the bar moves smoothly.
+        shown = float(tokens * epoch)
+        last = 0.0
+        rate = self.words_per_second
+        while True:
+            alive = [t for t in threads if t.is_alive()]
+            if not alive:
+                break
+            alive[0].join(0.05)  # short waits keep this thread responsive to signals (Ctrl+C)
+            now = time.monotonic()
+            if now - last < REPORT_INTERVAL:
+                continue
+            last = now
+            with lock:
+                done, started = float(tally["raw"]), float(tally["started"])
+            elapsed = now - t0
+            if done and elapsed > 0.5:
+                rate = done / elapsed
+            guess = min(started, rate * elapsed) if rate else done
+            shown = max(shown, tokens * epoch + max(done, guess))
+            self.report(shown, total_words, stage)
         for t in threads:
-            while t.is_alive():
-                t.join(0.1)  # short waits keep the calling thread responsive to signals (Ctrl+C)
+            t.join()
+        if tally["raw"]:
+            self.words_per_second = tally["raw"] / max(time.monotonic() - t0, 1e-9)
         if errors:
             raise TrainingError(f"Training failed inside gensim: {errors[0]}") from errors[0]
         cancel.raise_if_cancelled()
@@ -893,7 +970,10 @@ def train(
     an interrupted (cancelled, crashed, killed) run. ``on_epoch`` is called after each epoch (loss chart).
 
     ``base``: continue training that full model on ``corpus`` (its architecture wins over ``config``'s);
-    ``keep_known_fixed`` freezes the vectors of the words it already knows. ``engine``: "slices" (gensim's
+    ``keep_known_fixed`` freezes the vectors of the words it already knows (gensim's per-word
+    ``wv.vectors_lockf``: 0 for old words, 1 for new), so their neighbours among old words cannot change; the
+    output layer keeps learning. For hierarchical softmax the old words keep their Huffman paths and the new
+    words get a subtree of their own (see _graft_new_words_onto_tree). ``engine``: "slices" (gensim's
     C++ corpus_file loop on slices of the corpus; the fast default) or "iterable" (gensim's train() on a
     streamed corpus; slower, kept for comparison).
     """

@@ -12,9 +12,10 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, TextIO
 
 SELFTEST_CORPUS = ("selftest", "sanguo_yanyi_300.txt")
 TASK_TIMEOUT_S = 300.0
@@ -43,7 +44,7 @@ class SelfTest:
         try:
             detail = fn()
             ok = True
-        except Exception as err:  # the self-test reports every failure and goes on with the next check
+        except Exception as err:  # noqa: BLE001  (the self-test reports every failure and goes on)
             ok = False
             detail = f"{type(err).__name__}: {err}"
             if not isinstance(err, CheckFailed):
@@ -66,11 +67,34 @@ class SelfTest:
         return bool(self.results) and all(ok for _n, ok, _t, _d in self.results)
 
 
+class _Tee:
+    """Writes to several streams: the console when there is one, and the file named by ENV_REPORT."""
+
+    def __init__(self, *streams: TextIO) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
+
+
+ENV_REPORT = "W2V_EXPLORER_SELFTEST_REPORT"
+
+
 def _open_output() -> TextIO:
-    # A windowed frozen app on Windows has no stdout; write the report next to the temp files instead.
-    if sys.stdout is not None:
-        return sys.stdout
-    return open(Path(tempfile.gettempdir()) / "w2v-explorer-selftest.log", "w", encoding="utf-8")
+    """stdout, plus the file $W2V_EXPLORER_SELFTEST_REPORT when set. A windowed app on Windows has no stdout:
+    there the report goes to that file, else to %TEMP%\\w2v-explorer-selftest.log."""
+    streams: list[TextIO] = [sys.stdout] if sys.stdout is not None else []
+    target = os.environ.get(ENV_REPORT) or (
+        None if streams else str(Path(tempfile.gettempdir()) / "w2v-explorer-selftest.log"))
+    if target:
+        streams.append(open(target, "w", encoding="utf-8"))  # noqa: SIM115 (open until the process ends)
+    return _Tee(*streams)  # type: ignore[return-value]
 
 
 def prepare_environment(workdir: Path) -> None:
@@ -83,7 +107,9 @@ def prepare_environment(workdir: Path) -> None:
 # --- the checks ------------------------------------------------------------------------------------
 def check_compiled_gensim() -> str:
     """gensim's Cython training routines must be there, or training silently runs ~100x slower."""
-    from gensim.models import word2vec_inner  # raises ImportError when the compiled module is missing
+    from gensim.models import (
+        word2vec_inner,  # raises ImportError when the compiled module is missing
+    )
 
     fast = int(getattr(word2vec_inner, "FAST_VERSION", -1))
     if fast < 0:
@@ -425,7 +451,10 @@ def _model_checks(t: SelfTest, app: Any) -> None:
 
 
 # --- cold-start probe ------------------------------------------------------------------------------
-def install_startup_probe(launched_at: float, out: TextIO | None = None) -> None:
+ENV_PROBE_REPORT = "W2V_EXPLORER_STARTUP_PROBE_REPORT"
+
+
+def install_startup_probe(launched_at: float, out: TextIO | Any = None) -> None:
     """Make the next QApplication print the time from ``launched_at`` (a ``time.time()``) to the first paint
     of its first top-level window, then exit the process at once.
 
@@ -435,7 +464,10 @@ def install_startup_probe(launched_at: float, out: TextIO | None = None) -> None
     from PySide6 import QtWidgets
     from PySide6.QtCore import QEvent, QObject, QTimer
 
-    stream = out or sys.stdout
+    # The build reads the figure from a file: a windowed app on Windows has no stdout.
+    stream = out or _Tee(*([sys.stdout] if sys.stdout is not None else []),
+                         *([open(os.environ[ENV_PROBE_REPORT], "w", encoding="utf-8")]  # noqa: SIM115
+                           if os.environ.get(ENV_PROBE_REPORT) else []))
     python_at = time.time()
 
     class FirstWindowProbe(QObject):
@@ -443,7 +475,7 @@ def install_startup_probe(launched_at: float, out: TextIO | None = None) -> None
             super().__init__()
             self.shown_at: float | None = None
 
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             kind = event.type()
             if isinstance(obj, QtWidgets.QWidget) and obj.isWindow() and kind in (QEvent.Type.Show, QEvent.Type.Paint):
                 if kind == QEvent.Type.Show and self.shown_at is None:

@@ -17,6 +17,7 @@ import pytest
 from explorer.core.corpus import (
     CorpusFileReport,
     SegmentOptions,
+    clear_cache,
     default_cache_dir,
     detect_encoding,
     find_corpus_files,
@@ -190,7 +191,7 @@ def test_cache_is_reused_and_keyed_by_files_and_options(tmp_path: Path) -> None:
     os.utime(src / "a.txt", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     touched = segment_corpus([src], cache_dir=cache, workers=1)
     assert not touched.from_cache and touched.path != first.path
-    names = sorted(p.suffix for p in cache.iterdir())
+    names = sorted(p.suffix for p in cache.iterdir() if p.is_file())
     assert names == [".json"] * 3 + [".txt"] * 3  # no temporary files left
     no_cache = segment_corpus([src], cache_dir=cache, workers=1, use_cache=False)
     assert not no_cache.from_cache and no_cache.path == touched.path
@@ -325,7 +326,7 @@ def test_cancel_mid_segmentation_stops_and_leaves_no_cache_file(tmp_path: Path, 
     assert cancelled_at, "segmentation never reported progress"
     assert stopped - cancelled_at[0] < 10  # generous hang guard; bench/bench_segment.py measures the latency
     assert not any(d >= t for d, t, s in seen if s == "segmenting")
-    assert list(tmp_path.iterdir()) == []
+    assert [p for p in tmp_path.iterdir() if p.is_file()] == []
 
 
 def test_cancel_before_start(tmp_path: Path) -> None:
@@ -336,3 +337,30 @@ def test_cancel_before_start(tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         inspect_files([DATA], cancel=token)
     assert not any(tmp_path.glob("*.txt"))
+
+
+def test_report_summary_lines(folder_reports: dict[str, CorpusFileReport]) -> None:
+    assert folder_reports["sanguo_gbk.txt"].summary() == "sanguo_gbk.txt: GB18030/GBK, 29.9 kB, 49 lines"
+    assert folder_reports["tangshi_big5.txt"].encoding_label == "Big5"
+    assert folder_reports["pd199801_damaged_utf8.txt"].summary().endswith("8 undecodable bytes replaced")
+    assert folder_reports["binary.txt"].summary() == "binary.txt: skipped (binary file)"
+
+
+def test_saved_jieba_state_gives_the_same_output_and_a_bad_one_is_ignored(tmp_path: Path) -> None:
+    user_dict = tmp_path / "dict.txt"
+    user_dict.write_text("青龙偃月刀\n桃园结义 0\n", encoding="utf-8")
+    options = SegmentOptions(user_dict=user_dict)
+    cache = tmp_path / "cache"
+    src = [DATA / "sanguo_gbk.txt"]
+    built = segment_corpus(src, options, cache_dir=cache, workers=1).path.read_bytes()
+    states = list((cache / "jieba").glob("*.pickle"))
+    assert len(states) == 1
+    from explorer.core import corpus as corpus_module
+
+    corpus_module._in_process = None  # force a new segmenter, which now loads the saved state
+    assert segment_corpus(src, options, cache_dir=cache, workers=1, use_cache=False).path.read_bytes() == built
+    states[0].write_bytes(b"not a pickle")
+    corpus_module._in_process = None
+    assert segment_corpus(src, options, cache_dir=cache, workers=1, use_cache=False).path.read_bytes() == built
+    assert clear_cache(cache) > 0
+    assert not [p for p in cache.rglob("*") if p.is_file()]

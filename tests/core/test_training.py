@@ -214,7 +214,7 @@ def test_both_engines_train_and_cancel_mid_epoch(tmp_path: Path, fast_reports: N
     assert not (tmp_path / "b.model").exists() and max(reports) < tokens
 
 
-def test_a_killed_training_resumes(tmp_path: Path) -> None:
+def test_a_killed_training_resumes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SIGKILL a training process after its first checkpoint; resume() finishes the job."""
     import os
     import signal
@@ -223,18 +223,20 @@ def test_a_killed_training_resumes(tmp_path: Path) -> None:
     import time
 
     ckpt, out = tmp_path / "ckpt", tmp_path / "model.model"
-    cfg = dataclasses.replace(SMALL, epochs=40)
+    cfg = dataclasses.replace(SMALL, epochs=15)
     code = (
         "import sys; from pathlib import Path; from explorer.core.training import TrainConfig, train; "
         f"train(Path(sys.argv[1]), TrainConfig(**{cfg.to_dict()!r}), Path(sys.argv[2]), checkpoint_dir=Path(sys.argv[3]))"
     )
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp_path / "tmp"))  # its slices must not litter the real temp folder
     proc = subprocess.Popen([sys.executable, "-c", code, str(PD), str(out), str(ckpt)],
-                            cwd=Path(__file__).resolve().parents[2])
+                            cwd=Path(__file__).resolve().parents[2], env=env)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
             state = ckpt / "state.json"
-            if state.exists() and json.loads(state.read_text(encoding="utf-8"))["epochs_done"] >= 2:
+            if state.exists() and json.loads(state.read_text(encoding="utf-8"))["epochs_done"] >= 1:
                 break
             time.sleep(0.05)
         assert proc.poll() is None, "the training ended before it could be killed"
@@ -244,7 +246,29 @@ def test_a_killed_training_resumes(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
     done_before = json.loads((ckpt / "state.json").read_text(encoding="utf-8"))["epochs_done"]
-    assert 2 <= done_before < 40 and not out.exists()
+    assert 1 <= done_before < 15 and not out.exists()
+    leftover = list((tmp_path / "tmp").iterdir())
+    assert leftover and leftover[0].name.startswith(f"w2v-slices-{proc.pid}-")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     result = resume(ckpt)
-    assert result.epochs_done == 40 and len(result.epoch_stats) == 40
+    assert not leftover[0].exists()  # a dead run's slices are cleaned up by the next run
+    assert result.epochs_done == 15 and len(result.epoch_stats) == 15
     assert Word2Vec.load(str(out)).wv.most_similar("经济", topn=3)
+
+
+def test_segmented_corpus_counts_are_kept_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.corpus import SegmentOptions, SegmentedCorpus
+
+    seg = tmp_path / "corpus.txt"
+    seg.write_bytes(PD.read_bytes())
+    corpus = SegmentedCorpus(path=seg, sentences=1200, tokens=0, bytes=seg.stat().st_size, files=(),
+                             from_cache=False, options=SegmentOptions())
+    first = preview(corpus, SMALL)
+    assert (tmp_path / "corpus.txt.counts.json").is_file()
+    monkeypatch.setattr(training, "_counts_cache", {})  # a new session
+    stages: list[tuple[float, float, str]] = []
+    again = preview(corpus, dataclasses.replace(SMALL, min_count=10), report=lambda d, t, s: stages.append((d, t, s)))
+    assert stages == [(1, 1, "vocabulary")]  # no rescan
+    assert again.tokens == first.tokens and again.vocab_total == first.vocab_total
+    train(corpus, dataclasses.replace(SMALL, epochs=1), tmp_path / "m.model")
+    assert not (PD.parent / (PD.name + ".counts.json")).exists()  # plain paths get no sidecar

@@ -12,6 +12,7 @@ from gensim.models import Word2Vec
 
 from explorer.core.models import LoadedModel
 from explorer.ui import messages
+from explorer.ui.widgets.training_tasks import running_tasks
 from explorer.ui.widgets.training_view import TrainingDialog
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -28,6 +29,12 @@ def corpus_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SLICE, folder / "sanguo.txt")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _threads_end_before_the_next_test(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    yield
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=TIMEOUT)
 
 
 @pytest.fixture
@@ -55,7 +62,7 @@ def to_preview(qtbot, dialog: TrainingDialog, **values) -> object:  # type: igno
 
 def wait_stopped(qtbot, dialog: TrainingDialog) -> None:  # type: ignore[no-untyped-def]
     """Wait until every background thread the dialog started has ended (before the dialog is deleted)."""
-    qtbot.waitUntil(lambda: not dialog._live and not dialog.corpus_page._live, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not running_tasks(), timeout=TIMEOUT)
 
 
 def table_rows(dialog: TrainingDialog) -> dict[str, list[str]]:

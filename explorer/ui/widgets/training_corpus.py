@@ -35,6 +35,7 @@ from explorer.core import corpus as core_corpus
 from explorer.core.corpus import CorpusFileReport, SegmentOptions
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.ui import messages
+from explorer.ui.widgets.training_tasks import start_task
 from explorer.ui.workers import Task
 
 CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
@@ -106,7 +107,6 @@ class CorpusPage(QWidget):
         self.paths: list[Path] = []
         self.inspection: CorpusInspection | None = None
         self.task: Task | None = None
-        self._live: set[Task] = set()  # every started Task stays referenced until its thread has ended
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -214,14 +214,13 @@ class CorpusPage(QWidget):
         self.summary.setText(self.tr("Reading the files…"))
         self.progress.setValue(0)
         self.progress.show()
-        task = Task(inspect_corpus, list(self.paths), self.csv_column.currentData(), parent=self)
-        task.progress.connect(lambda d, t, s, task=task: self._on_progress(task, d, t))
-        task.finished.connect(lambda result, task=task: self._on_inspected(task, result))
-        task.failed.connect(lambda err, task=task: self._on_failed(task, err))
-        task.done.connect(lambda task=task: self._forget(task))
+        task = Task(inspect_corpus, list(self.paths), self.csv_column.currentData())
         self.task = task
-        self._live.add(task)
-        task.start()
+        start_task(self, task,
+                   progress=lambda d, t, s, task=task: self._on_progress(task, d, t),
+                   finished=lambda result, task=task: self._on_inspected(task, result),
+                   failed=lambda err, task=task: self._on_failed(task, err),
+                   done=lambda task=task: self._forget(task))
 
     def cancel(self) -> None:
         """Stop the running inspection; its late results are ignored (the thread ends on its own)."""
@@ -234,10 +233,6 @@ class CorpusPage(QWidget):
     def _forget(self, task: Task) -> None:
         if self.task is task:
             self.task = None
-        self._live.discard(task)
-        # `done` can arrive a moment before the thread has fully returned. The finished Task stays a child
-        # of this widget until it closes: deleteLater() on a cancelled Task crashed PySide 6.12 in ~QObject.
-        task.wait(2000)
 
     def _on_progress(self, task: Task, done: float, total: float) -> None:
         if task is self.task:

@@ -34,6 +34,7 @@ from explorer.ui import messages
 from explorer.ui.widgets.training_corpus import CorpusPage
 from explorer.ui.widgets.training_params import ParamsPage, default_output_path
 from explorer.ui.widgets.training_progress import ProgressPage
+from explorer.ui.widgets.training_tasks import start_task
 from explorer.ui.workers import Task
 
 # Progress-bar share of segmentation when the corpus still has to be segmented (it is cached afterwards).
@@ -136,9 +137,9 @@ class TrainingDialog(QDialog):
         self.preview_task: Task | None = None
         self.train_task: Task | None = None
         self.train_result: TrainResult | None = None
-        self._live: set[Task] = set()
         self._close_when_stopped = False
-        self._relay = EpochRelay(self)
+        # No parent: the worker calls it, so it must outlive this dialog until the training thread ends.
+        self._relay = EpochRelay()
         self._relay.epoch.connect(self._on_epoch)
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -223,10 +224,10 @@ class TrainingDialog(QDialog):
             self.params_page.clear_preview(str(err))
             return
         if self.segmented is not None and self._segmented_for == self._segment_key():
-            task = Task(core_training.preview, self.segmented, config, parent=self)
+            task = Task(core_training.preview, self.segmented, config)
         else:
             key = self._segment_key()
-            task = Task(segment_and_preview, list(key[0]), key[1], config, parent=self)
+            task = Task(segment_and_preview, list(key[0]), key[1], config)
             self.params_page.show_preview_busy(self.tr("Segmenting the corpus…"))
         self._start_preview_task(task)
 
@@ -243,13 +244,12 @@ class TrainingDialog(QDialog):
         if self.preview_task is not None:
             self.preview_task.cancel()
         self.preview_task = task
-        self._live.add(task)
         key = self._segment_key()
-        task.progress.connect(lambda d, t, s, task=task: self._on_preview_progress(task, d, t, s))
-        task.finished.connect(lambda result, task=task: self._on_preview_finished(task, key, result))
-        task.failed.connect(lambda err, task=task: self._on_preview_failed(task, err))
-        task.done.connect(lambda task=task: self._forget(task))
-        task.start()
+        start_task(self, task,
+                   progress=lambda d, t, s, task=task: self._on_preview_progress(task, d, t, s),
+                   finished=lambda result, task=task: self._on_preview_finished(task, key, result),
+                   failed=lambda err, task=task: self._on_preview_failed(task, err),
+                   done=lambda task=task: self._forget(task))
 
     def _on_preview_progress(self, task: Task, done: float, total: float, stage: str) -> None:
         if task is not self.preview_task or not total:
@@ -312,19 +312,15 @@ class TrainingDialog(QDialog):
         base = self.params_page.base_model if self.params_page.continuing else None
         cached = self.segmented is not None and self._segmented_for == self._segment_key()
         self.train_result = None
-        task = Task(segment_and_train, files, self.corpus_page.options(), config, output, parent=self,
+        task = Task(segment_and_train, files, self.corpus_page.options(), config, output,
                     base=base, keep_known_fixed=self.params_page.keep_known_fixed(),
                     on_epoch=self._relay.emit_epoch)
         self.train_task = task
-        self._live.add(task)
-        task.progress.connect(self.progress_page.on_progress)
-        task.finished.connect(self._on_trained)
-        task.failed.connect(self._on_train_failed)
-        task.cancelled.connect(self._on_train_cancelled)
-        task.done.connect(lambda task=task: self._forget(task))
         self.progress_page.start(0.0 if cached else SEGMENT_SHARE)
         self.show_page(self.TRAINING)
-        task.start()
+        start_task(self, task, progress=self.progress_page.on_progress, finished=self._on_trained,
+                   failed=self._on_train_failed, cancelled=self._on_train_cancelled,
+                   done=lambda task=task: self._forget(task))
         self.training_started.emit(task)
 
     def cancel_training(self) -> None:
@@ -367,11 +363,9 @@ class TrainingDialog(QDialog):
     def _forget(self, task: Task) -> None:
         if task is self.train_task:
             self.train_task = None
-        self._live.discard(task)
-        # `done` can arrive a moment before the thread has fully returned. The finished Task stays a child
-        # of this widget until it closes: deleteLater() on a cancelled Task crashed PySide 6.12 in ~QObject.
-        task.wait(2000)
-        if self._close_when_stopped and not self._live:
+        if task is self.preview_task:
+            self.preview_task = None
+        if self._close_when_stopped and self.train_task is None:
             self._close_when_stopped = False
             self.close()
 

@@ -1,0 +1,125 @@
+"""Segmentation throughput: explorer.core.corpus.segment_corpus against single-process jieba.cut, same run.
+
+Rounds are interleaved (jieba, ours, jieba, ours, ...) and the best of each is kept, because the machine's
+cores are shared. jieba's dictionary is loaded before the baseline is timed; our figure is end to end
+(sniffing, starting and initialising the worker processes, reading, writing). Both outputs must be identical.
+Also measures how long a cancel takes to stop a parallel run.
+
+    .venv/bin/python bench/bench_segment.py [--rounds 3] [files...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from explorer.core.corpus import SegmentOptions, _available_cores, segment_corpus  # noqa: E402
+from explorer.core.errors import Cancelled  # noqa: E402
+from explorer.core.tasks import CancelToken  # noqa: E402
+
+DATA = Path("/work/shared/data/corpora")
+DEFAULT_FILES = [DATA / "people_daily_199801" / "pd199801.raw.txt", DATA / "sanguo_yanyi" / "sanguo_yanyi.txt"]
+
+
+def jieba_single(files: list[Path], out: Path) -> float:
+    """Plain jieba.cut, one process, line by line, whitespace tokens dropped; returns seconds."""
+    import jieba
+
+    start = time.perf_counter()
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        for path in files:
+            with open(path, encoding="utf-8") as src:
+                for line in src:
+                    words = [w for w in jieba.cut(line.rstrip("\n")) if w.strip()]
+                    if words:
+                        f.write(" ".join(words) + "\n")
+    return time.perf_counter() - start
+
+
+def ours(files: list[Path], cache: Path, workers: int | None) -> tuple[float, Path]:
+    start = time.perf_counter()
+    corpus = segment_corpus(files, SegmentOptions(remove_punctuation=False), cache_dir=cache, workers=workers,
+                            use_cache=False)
+    return time.perf_counter() - start, corpus.path
+
+
+def cancel_latency(files: list[Path], cache: Path, after: float) -> float:
+    token = CancelToken()
+    cancelled_at: list[float] = []
+
+    def fire() -> None:
+        time.sleep(after)
+        cancelled_at.append(time.monotonic())
+        token.cancel()
+
+    threading.Thread(target=fire, daemon=True).start()
+    try:
+        segment_corpus(files, cache_dir=cache, cancel=token, use_cache=False)
+    except Cancelled:
+        return time.monotonic() - cancelled_at[0]
+    raise RuntimeError("finished before the cancel fired; use a bigger corpus")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--in-process", action="store_true", help="also time ours with workers=1")
+    args = parser.parse_args()
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    size = sum(p.stat().st_size for p in args.files)
+    lines = []
+
+    def say(text: str) -> None:
+        print(text, flush=True)
+        lines.append(text)
+
+    say(f"corpus: {', '.join(p.name for p in args.files)} = {size / 1e6:.2f} MB; cores available: "
+        f"{_available_cores()}; load average before: {os.getloadavg()[0]:.2f}")
+    best_jieba = best_ours = best_one = float("inf")
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        baseline_out = cache / "jieba.txt"
+        for i in range(args.rounds):
+            t_jieba = jieba_single(args.files, baseline_out)
+            t_ours, ours_out = ours(args.files, cache, None)
+            best_jieba, best_ours = min(best_jieba, t_jieba), min(best_ours, t_ours)
+            same = ours_out.read_bytes() == baseline_out.read_bytes()
+            say(f"round {i + 1}: jieba.cut single process {size / t_jieba / 1e6:.2f} MB/s ({t_jieba:.1f} s); "
+                f"segment_corpus {size / t_ours / 1e6:.2f} MB/s ({t_ours:.1f} s); ratio {t_jieba / t_ours:.2f}x; "
+                f"outputs identical: {same}")
+            if not same:
+                say("OUTPUTS DIFFER")
+                return 1
+            if args.in_process:
+                t_one, _ = ours(args.files, cache, 1)
+                best_one = min(best_one, t_one)
+                say(f"         segment_corpus workers=1 {size / t_one / 1e6:.2f} MB/s ({t_one:.1f} s)")
+        say(f"best: jieba.cut {size / best_jieba / 1e6:.2f} MB/s, segment_corpus {size / best_ours / 1e6:.2f} MB/s, "
+            f"ratio {best_jieba / best_ours:.2f}x (target >= 1.7x)"
+            + (f"; in-process overhead {best_one / best_jieba:.2f}x of jieba time" if args.in_process else ""))
+        latency = cancel_latency(args.files, cache, after=3.0)
+        leftovers = [p.name for p in cache.iterdir() if p.suffix == ".tmp"]
+        say(f"cancel 3 s into a parallel run: stopped {latency:.2f} s after the token was set (limit 2 s); "
+            f"temporary files left: {len(leftovers)}")
+    say(f"load average after: {os.getloadavg()[0]:.2f}")
+    out_dir = Path(__file__).resolve().parent / "out"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "bench_segment.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

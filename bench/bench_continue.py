@@ -41,6 +41,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--dims", type=int, default=128)
     parser.add_argument("--new-words", type=int, default=300, help="how many new words to compare with scratch")
+    parser.add_argument("--reuse", action="store_true", help="reuse the models of a previous run in bench/out")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     OUT.mkdir(exist_ok=True)
@@ -69,6 +70,22 @@ def main() -> int:
         r = fn()
         emit(f"{label}: {r.vocab_size:,} words, {time.time() - t:.0f} s")
         return r
+
+    if args.reuse:
+        base_wv = Word2Vec.load(str(work / "base.model")).wv
+
+        class Reused:
+            def __init__(self, name: str) -> None:
+                m = Word2Vec.load(str(work / name))
+                self.vocab_size = len(m.wv)
+                self.new_words = len(m.wv) - len(base_wv)
+                self.drift = neighbour_drift(base_wv, m.wv, top_words=1000)
+
+        def timed(label: str, fn):  # noqa: F811
+            return fn()
+
+        def train(corpus, config, out, **kw):  # noqa: F811
+            return Reused(Path(out).name)
 
     timed("base (PD)", lambda: train(PD, cfg, work / "base.model"))
     timed("scratch (PD + reviews)", lambda: train(both, cfg, work / "scratch.model"))
@@ -118,6 +135,14 @@ def main() -> int:
         for label in ("keep-fixed", "keep-fixed, gensim tree rebuild"):
             if w in models[label].wv:
                 emit(f"    {label[:24]:<24}: {' '.join(top10(models[label].wv, w))}")
+    # The output layer: log-likelihood (gensim's score(), HS only) of People's Daily sentences, i.e. whether
+    # the old words' Huffman paths still mean what the base model learned.
+    sentences = [line.split() for line in PD.read_text(encoding="utf-8").splitlines()[-2000:]]
+    emit("")
+    emit("mean log-likelihood of 2,000 People's Daily sentences under each model's output layer (higher = better):")
+    for label, m in [("base", base), ("scratch", scratch)] + list(models.items()):
+        ll = m.score(sentences, total_sentences=len(sentences))
+        emit(f"  {label:<34} {float(np.mean(ll)):10.1f}")
     moved = results["not fixed"].drift.most_moved[:5]
     emit("most moved old words without keep-fixed: " + "; ".join(
         f"{d.word} {d.overlap:.1f} ({' '.join(d.old_top[:3])} -> {' '.join(d.new_top[:3])})" for d in moved))

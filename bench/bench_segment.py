@@ -3,6 +3,7 @@
 Rounds are interleaved (jieba, ours, jieba, ours, ...) and the best of each is kept, because the machine's
 cores are shared. jieba's dictionary is loaded before the baseline is timed; our figure is end to end
 (sniffing, starting and initialising the worker processes, reading, writing). Both outputs must be identical.
+CPU seconds are printed too: they show the parallel overhead even when other jobs share the cores.
 Also measures how long a cancel takes to stop a parallel run.
 
     .venv/bin/python bench/bench_segment.py [--rounds 3] [files...]
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import resource
 import sys
 import tempfile
 import threading
@@ -44,11 +46,21 @@ def jieba_single(files: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
-def ours(files: list[Path], cache: Path, workers: int | None) -> tuple[float, Path]:
+def cpu_seconds() -> tuple[float, float]:
+    """(this process, its finished child processes) user+system CPU seconds."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def ours(files: list[Path], cache: Path, workers: int | None) -> tuple[float, Path, float, float]:
+    """(wall seconds, output, CPU seconds in this process, CPU seconds in the worker processes)."""
+    me0, kids0 = cpu_seconds()
     start = time.perf_counter()
     corpus = segment_corpus(files, SegmentOptions(remove_punctuation=False), cache_dir=cache, workers=workers,
                             use_cache=False)
-    return time.perf_counter() - start, corpus.path
+    wall = time.perf_counter() - start
+    me1, kids1 = cpu_seconds()
+    return wall, corpus.path, me1 - me0, kids1 - kids0
 
 
 def cancel_latency(files: list[Path], cache: Path, after: float) -> float:
@@ -93,18 +105,23 @@ def main() -> int:
         cache = Path(tmp)
         baseline_out = cache / "jieba.txt"
         for i in range(args.rounds):
+            cpu0 = time.process_time()
             t_jieba = jieba_single(args.files, baseline_out)
-            t_ours, ours_out = ours(args.files, cache, None)
+            cpu_jieba = time.process_time() - cpu0
+            t_ours, ours_out, cpu_main, cpu_workers = ours(args.files, cache, None)
             best_jieba, best_ours = min(best_jieba, t_jieba), min(best_ours, t_ours)
             same = ours_out.read_bytes() == baseline_out.read_bytes()
             say(f"round {i + 1}: jieba.cut single process {size / t_jieba / 1e6:.2f} MB/s ({t_jieba:.1f} s); "
                 f"segment_corpus {size / t_ours / 1e6:.2f} MB/s ({t_ours:.1f} s); ratio {t_jieba / t_ours:.2f}x; "
                 f"outputs identical: {same}")
+            say(f"         CPU seconds: jieba {cpu_jieba:.1f}; ours {cpu_main + cpu_workers:.1f} (this process "
+                f"{cpu_main:.1f}, workers {cpu_workers:.1f}) -> expected ratio on {_available_cores()} idle cores "
+                f"{min(_available_cores(), cpu_jieba / max(cpu_main, cpu_workers / _available_cores())):.2f}x")
             if not same:
                 say("OUTPUTS DIFFER")
                 return 1
             if args.in_process:
-                t_one, _ = ours(args.files, cache, 1)
+                t_one = ours(args.files, cache, 1)[0]
                 best_one = min(best_one, t_one)
                 say(f"         segment_corpus workers=1 {size / t_one / 1e6:.2f} MB/s ({t_one:.1f} s)")
         say(f"best: jieba.cut {size / best_jieba / 1e6:.2f} MB/s, segment_corpus {size / best_ours / 1e6:.2f} MB/s, "

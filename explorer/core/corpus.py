@@ -202,7 +202,7 @@ def find_corpus_files(paths: Sequence[Path | str]) -> list[Path]:
     Files named explicitly are kept whatever their extension (their content is checked later). Hidden files
     and folders are ignored inside folders. The result is sorted and has no duplicates.
     """
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # resolved -> as given, so a file named twice (directly and via its folder) counts once
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():
@@ -211,12 +211,12 @@ def find_corpus_files(paths: Sequence[Path | str]) -> list[Path]:
                 for name in names:
                     child = Path(root) / name
                     if _wanted_in_folder(child) and child.is_file():
-                        found.add(child)
+                        found.setdefault(child.resolve(), child)
         elif path.is_file():
-            found.add(path)
+            found.setdefault(path.resolve(), path)
         else:
             raise CorpusError(f"{path} does not exist.", "Check the path, or drop the file onto the window again.")
-    return sorted(found)
+    return sorted(found.values())
 
 
 # --- sniffing ------------------------------------------------------------------------------------------

@@ -122,18 +122,21 @@ class Keywords:
 _locks_guard = threading.Lock()
 
 
-def _lock(model: LoadedModel) -> threading.RLock:
-    lock = model.cache.get("query.lock")
+def _lock(model: LoadedModel, key: str) -> threading.RLock:
+    # one lock per cached item: completion must not wait seconds behind a search index being built
+    name = "query.lock." + key
+    lock = model.cache.get(name)
     if lock is None:
         with _locks_guard:
-            lock = model.cache.setdefault("query.lock", threading.RLock())
+            lock = model.cache.setdefault(name, threading.RLock())
     return lock  # type: ignore[no-any-return]
 
 
 def _cached(model: LoadedModel, key: str, build: Callable[[], Any]) -> Any:
+    """``model.cache[key]``, built once by ``build`` even when several threads ask at the same time."""
     value = model.cache.get(key)
     if value is None:
-        with _lock(model):
+        with _lock(model, key):
             value = model.cache.get(key)
             if value is None:
                 value = build()
@@ -506,9 +509,11 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
         used, unknown = [text], list[str]()
     else:
         used, unknown = segment(model, text)
-        used = list(dict.fromkeys(used))
-        if not used:
+        # mostly unknown text is a word the model lacks (曹孟 -> 曹 + ?), not a phrase: offer spellings instead
+        known_chars = sum(len(w) for w in used)
+        if not used or known_chars < sum(len(w) for w in unknown):
             raise WordNotInVocabulary(text, suggest(model, text, 10))
+        used = list(dict.fromkeys(used))
     mean = _query_vector(model, used, [1.0] * len(used))
     exclude = {int(vocab[w]) for w in used}
     top = _top_k(model, mean, n, exclude, restrict)
@@ -756,6 +761,12 @@ def _log_sigmoid(x: np.ndarray) -> np.ndarray:
     return -np.logaddexp(0.0, -x)  # type: ignore[no-any-return]
 
 
+def _content_mask(model: LoadedModel) -> np.ndarray:
+    """True for vocabulary entries with a letter or digit (not punctuation, symbols or whitespace)."""
+    return _cached(model, "query.content_mask", lambda: np.fromiter(  # type: ignore[no-any-return]
+        (_is_content(str(w)) for w in model.wv.index_to_key), dtype=bool, count=model.vocab_size))
+
+
 def _output_method(model: LoadedModel, what: str) -> str:
     if model.syn1 is not None:
         return "hs"
@@ -768,7 +779,8 @@ def related(model: LoadedModel, word: str, n: int = 10) -> Related:
     """Words the model predicts around ``word``: its output layer's view of likely context words.
 
     Hierarchical softmax: p(w | word) = product over w's Huffman path of sigmoid(+-syn1[node] . v), a true
-    probability over the vocabulary. Negative sampling: sigmoid(syn1neg[w] . v). ``word`` itself is left out.
+    probability over the vocabulary. Negative sampling: sigmoid(syn1neg[w] . v). ``word`` itself and
+    punctuation are left out.
     Raises NoOutputLayer when the file has only word vectors.
     """
     method = _output_method(model, "Finding the words that appear around a word")
@@ -783,7 +795,9 @@ def related(model: LoadedModel, word: str, n: int = 10) -> Related:
         assert model.syn1neg is not None
         scores = 1.0 / (1.0 + np.exp(-np.dot(model.syn1neg, v).astype(np.float64)))
         label = "sigmoid score"
-    top = _top_from_scores(scores, n, {i})
+    # punctuation is the most likely neighbour of everything; it says nothing about the word
+    scores = np.where(_content_mask(model), scores, -np.inf)
+    top = [(j, s) for j, s in _top_from_scores(scores, n, {i}) if s != -np.inf]
     vocab = model.wv.index_to_key
     return Related(word=word, method=method, score_label=label,
                    words=tuple(RelatedWord(vocab[j], s, j + 1) for j, s in top))

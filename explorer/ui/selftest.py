@@ -107,9 +107,8 @@ def prepare_environment(workdir: Path) -> None:
 # --- the checks ------------------------------------------------------------------------------------
 def check_compiled_gensim() -> str:
     """gensim's Cython training routines must be there, or training silently runs ~100x slower."""
-    from gensim.models import (
-        word2vec_inner,  # raises ImportError when the compiled module is missing
-    )
+    # ImportError here means the compiled module is missing from the installation.
+    from gensim.models import word2vec_inner
 
     fast = int(getattr(word2vec_inner, "FAST_VERSION", -1))
     if fast < 0:

@@ -10,7 +10,7 @@ import logging
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from explorer.core.errors import Cancelled, ExplorerError
 from explorer.core.tasks import CancelToken, ThrottledReporter
@@ -51,10 +51,15 @@ class _Runner(QObject):
 
 
 class Task(QObject):
-    """One background run of a core function. Keep a reference until ``done`` fires.
+    """One background run of a core function.
 
     Signals: progress(done, total, stage), finished(result), failed(ExplorerError), cancelled(), and done()
     after any of the last three, once the thread has stopped.
+
+    A started Task keeps itself alive until its thread has ended, and never takes a Qt parent: Qt aborts the
+    process when a QThread is destroyed while it runs, which is what happens if a closed widget owned it.
+    Callers need not keep a reference; connect to bound methods of QObjects (Qt drops those connections
+    when the receiver is deleted).
     """
 
     progress = Signal(float, float, str)
@@ -63,8 +68,10 @@ class Task(QObject):
     cancelled = Signal()
     done = Signal()
 
+    _alive: set["Task"] = set()
+
     def __init__(self, fn: Callable[..., Any], *args: Any, parent: QObject | None = None, **kwargs: Any) -> None:
-        super().__init__(parent)
+        super().__init__(None)  # deliberately unparented, see the class docstring
         self.token = CancelToken()
         self._thread = QThread()
         self._runner = _Runner(fn, args, kwargs, self.token)
@@ -74,11 +81,12 @@ class Task(QObject):
         self._runner.finished.connect(self._on_finished)
         self._runner.failed.connect(self._on_failed)
         self._runner.cancelled.connect(self._on_cancelled)
-        self._thread.finished.connect(self.done)
+        self._thread.finished.connect(self._on_thread_finished)
         self._running = False
 
     def start(self) -> "Task":
         self._running = True
+        Task._alive.add(self)
         self._thread.start()
         return self
 
@@ -92,9 +100,28 @@ class Task(QObject):
     def wait(self, msecs: int = 10000) -> bool:
         return self._thread.wait(msecs)
 
+    @classmethod
+    def running_tasks(cls) -> frozenset["Task"]:
+        """Tasks whose thread has not ended yet (tests wait for this to be empty)."""
+        return frozenset(cls._alive)
+
+    @classmethod
+    def shutdown_all(cls, msecs: int = 3000) -> None:
+        """Cancel every running task and wait for the threads: called when the application quits."""
+        for task in list(cls._alive):
+            task.cancel()
+        for task in list(cls._alive):
+            task.wait(msecs)
+
     def _stop(self) -> None:
         self._running = False
         self._thread.quit()
+
+    def _on_thread_finished(self) -> None:
+        self._thread.wait()  # `finished` can arrive a moment before run() has fully returned
+        self.done.emit()
+        # Let go on the next turn of the event loop, not inside our own signal.
+        QTimer.singleShot(0, lambda: Task._alive.discard(self))
 
     def _on_finished(self, result: object) -> None:
         self._stop()

@@ -53,7 +53,8 @@ def test_find_corpus_files_expands_folders_sorted_and_skips_hidden(tmp_path: Pat
     (tmp_path / ".hidden").mkdir()
     for name in ("b.txt", "a.csv", "sub/c.tsv", "sub/d.txt.gz", "notes", "model.bin", ".x.txt", ".hidden/e.txt"):
         (tmp_path / name).write_bytes(b"x")
-    found = [p.relative_to(tmp_path).as_posix() for p in find_corpus_files([tmp_path, tmp_path / "b.txt"])]
+    found = [p.relative_to(tmp_path).as_posix()
+             for p in find_corpus_files([tmp_path, tmp_path / "b.txt", tmp_path / "sub" / ".." / "b.txt"])]
     assert found == ["a.csv", "b.txt", "notes", "sub/c.tsv", "sub/d.txt.gz"]
     # named explicitly, any extension is taken (its content decides later)
     assert find_corpus_files([tmp_path / "model.bin"]) == [tmp_path / "model.bin"]
@@ -135,6 +136,9 @@ def test_looks_like_corpus_routes_text_but_not_models(tmp_path: Path) -> None:
     (tmp_path / "model.bin").write_bytes(b"3 4\n" + bytes(64))
     for name in ("vectors.txt", "noheader.txt", "vectors.txt.gz", "model.bin", "missing.txt"):
         assert not looks_like_corpus(tmp_path / name), name
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "a.model").write_bytes(b"x")
+    assert not looks_like_corpus(tmp_path / "models")
 
 
 # --- segmenting ----------------------------------------------------------------------------------------
@@ -250,6 +254,9 @@ def test_csv_column_by_name_index_and_guess(tmp_path: Path) -> None:
         segment_corpus([path], SegmentOptions(csv_column="text"), cache_dir=tmp_path, workers=1)
     with pytest.raises(CorpusError, match="only 4 columns"):
         segment_corpus([path], SegmentOptions(csv_column=7), cache_dir=tmp_path, workers=1)
+    tsv = tmp_path / "reviews.tsv"
+    tsv.write_text("label\tcontent\n1\t房间很大, 早餐不错\n0\t服务员态度很差\n", encoding="utf-8")
+    assert read_lines(segment_corpus([tsv], cache_dir=tmp_path, workers=1).path) == read_lines(guessed.path)
 
 
 def test_a_huge_single_line_becomes_several_sentences(tmp_path: Path) -> None:

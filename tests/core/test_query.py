@@ -56,6 +56,10 @@ def test_unknown_word_raises_with_suggestions(ns_model: LoadedModel) -> None:
     # a string of known words without spaces is a phrase, and says which words it used
     got = query.neighbours(ns_model, "曹操刘备")
     assert got.used == ("曹操", "刘备")
+    # but a mostly unknown string is an unknown word, not a phrase of its one known character
+    with pytest.raises(WordNotInVocabulary) as err:
+        query.neighbours(ns_model, "曹咕噜")
+    assert err.value.suggestions and err.value.suggestions[0].startswith("曹")
 
 
 def test_unknown_latin_word_gets_prefix_suggestions() -> None:
@@ -141,6 +145,7 @@ def _hs_log_prob(model: LoadedModel, target: str, v: np.ndarray) -> float:
 def test_related_hs_is_a_probability_over_the_vocabulary(hs_model: LoadedModel) -> None:
     got = query.related(hs_model, "曹操", n=10)
     assert got.method == "hs" and len(got.words) == 10 and "曹操" not in [r.word for r in got.words]
+    assert not {"，", "。", "：", "“"} & {r.word for r in got.words}  # punctuation is left out
     v = hs_model.wv["曹操"]
     for r in got.words[:5]:
         assert r.score == pytest.approx(math.exp(_hs_log_prob(hs_model, r.word, v)), rel=1e-4)
@@ -151,7 +156,7 @@ def test_related_hs_is_a_probability_over_the_vocabulary(hs_model: LoadedModel) 
     scores = [r.score for r in got.words]
     assert scores == sorted(scores, reverse=True)
     # brute force over the vocabulary agrees on the top words
-    all_lp = {w: _hs_log_prob(hs_model, w, v) for w in hs_model.wv.index_to_key[:400]}
+    all_lp = {w: _hs_log_prob(hs_model, w, v) for w in hs_model.wv.index_to_key[:400] if query._is_content(w)}
     best_in_400 = max((w for w in all_lp if w != "曹操"), key=all_lp.__getitem__)
     top_in_400 = [r.word for r in got.words if hs_model.wv.key_to_index[r.word] < 400]
     assert top_in_400 and top_in_400[0] == best_in_400
@@ -162,6 +167,7 @@ def test_related_ns_uses_syn1neg_sigmoid(ns_model: LoadedModel) -> None:
     assert ns_model.syn1neg is not None
     raw = 1 / (1 + np.exp(-(ns_model.syn1neg @ ns_model.wv["刘备"]).astype(np.float64)))
     raw[ns_model.wv.key_to_index["刘备"]] = -1
+    raw[[i for i, w in enumerate(ns_model.wv.index_to_key) if not query._is_content(w)]] = -1
     want = np.argsort(-raw)[:5]
     assert [r.word for r in got.words] == [ns_model.wv.index_to_key[i] for i in want]
     assert got.method == "ns"

@@ -106,22 +106,34 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
             else:
                 mismatches += 1
     med_o, med_g, med_f = (statistics.median(x) * 1e3 for x in (ours_t, gensim_t, floor_t))
-    min_o, min_g = min(ours_t) * 1e3, min(gensim_t) * 1e3
-    say(f"single word top-10, {args.queries} random words, interleaved:")
+    min_o, min_g, min_f = min(ours_t) * 1e3, min(gensim_t) * 1e3, min(floor_t) * 1e3
+    paired = statistics.median(o / g for o, g in zip(ours_t, gensim_t))
+    say(f"single word top-10, {args.queries} random words, gensim and ours interleaved word by word:")
     say(f"  gensim most_similar  median {med_g:6.2f} ms   best {min_g:6.2f} ms")
-    say(f"  ours (int8 + exact)  median {med_o:6.2f} ms   best {min_o:6.2f} ms   "
-        f"ratio ours/gensim {med_o / med_g:.2f} (target <= {12 / 27.7:.2f}, i.e. 12 ms at gensim's 27.7 ms)")
-    say(f"  float32 scan floor   median {med_f:6.2f} ms   (np.dot over the whole matrix, no top-k)")
+    say(f"  ours (int8 + exact)  median {med_o:6.2f} ms   best {min_o:6.2f} ms")
+    say(f"  float32 scan floor   median {med_f:6.2f} ms   best {min_f:6.2f} ms   (np.dot over the whole matrix, no top-k)")
+    say(f"  ratio ours/gensim: best-of-{args.queries} {min_o / min_g:.2f}, medians {med_o / med_g:.2f}, "
+        f"median of per-word pairs {paired:.2f}   (target <= {12 / 27.7:.2f}: 12 ms at gensim's 27.7 ms)")
     say(f"  top-10 identical to gensim: {args.queries - mismatches - ties}/{args.queries}, "
         f"mismatches {mismatches}, equal-score order differences {ties}")
 
     batch_idx = rng.integers(0, VOCAB, args.batch)
-    t_batch, (ids, scores) = timed(query.batch_neighbour_indices, model, batch_idx, 10)
-    t_batch2, _ = timed(query.batch_neighbour_indices, model, batch_idx, 10)
-    t_batch = min(t_batch, t_batch2)
     g_words = [words[i] for i in batch_idx[: args.gensim_batch]]
-    t_g, g_results = timed(lambda: [kv.most_similar(w, topn=10) for w in g_words])  # type: ignore[attr-defined]
-    t_g_all = t_g * args.batch / len(g_words)
+    t_ours, t_gens = [], []
+    for _ in range(2):  # interleaved, best of 2 each
+        t, (ids, scores) = timed(query.batch_neighbour_indices, model, batch_idx, 10)
+        t_ours.append(t)
+        t, g_results = timed(lambda: [kv.most_similar(w, topn=10) for w in g_words])  # type: ignore[attr-defined]
+        t_gens.append(t)
+    t_batch = min(t_ours)
+    t_g_all = min(t_gens) * args.batch / len(g_words)
+    # the floor: the same normalise + float32 matrix products with no top-k selection at all
+    qv = np.stack([query._query_vector(model, [words[i]], [1.0]) for i in batch_idx])
+    norms = query._safe_norms(model)
+    t0 = time.perf_counter()
+    for s in range(0, VOCAB, 8192):
+        _ = qv @ (np.asarray(vectors[s:s + 8192]) / norms[s:s + 8192, None]).T
+    t_floor = time.perf_counter() - t0
     bad = 0
     check = len(batch_idx) if args.verify_all else len(g_words)
     for k in range(check):
@@ -131,8 +143,9 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
     extrap = "" if args.gensim_batch >= args.batch else f" (timed on {len(g_words)} words, x{args.batch / len(g_words):.0f})"
     say(f"batch of {args.batch} words, top-10 each:")
     say(f"  gensim one by one {t_g_all:6.2f} s{extrap}")
-    say(f"  ours (blocked float32 matrix products + exact re-rank) {t_batch:6.2f} s (best of 2)   "
-        f"ratio ours/gensim {t_batch / t_g_all:.3f} (target <= 2 s, {2 / 27.7:.3f} of gensim's 27.7 s)")
+    say(f"  ours (blocked float32 matrix products + exact re-rank) {t_batch:6.2f} s   "
+        f"(matrix products alone, no selection: {t_floor:.2f} s)")
+    say(f"  ratio ours/gensim {t_batch / t_g_all:.3f}, best of 2 each   (target <= {2 / 27.7:.3f}: 2 s at gensim's 27.7 s)")
     say(f"  identical to gensim: {check - bad}/{check} words checked")
 
     prefixes = [w[:1] for w in picks[:100]] + [w[:2] for w in picks[:100]]

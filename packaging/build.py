@@ -129,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-build", action="store_true", help="measure and test an existing bundle")
     parser.add_argument("--no-selftest", action="store_true", help="skip the frozen self-test")
     parser.add_argument("--start-runs", type=int, default=3, help="cold-start measurements (default 3)")
+    parser.add_argument("--strict", action="store_true",
+                        help="fail when the size or start-up budget is exceeded (default: print a warning)")
     args = parser.parse_args(argv)
 
     if not args.no_build:
@@ -163,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0:
             problems.append("the frozen self-test failed")
 
+    budget = [p for p in problems if "self-test" not in p]
+    if budget and not args.strict:
+        print("build: WARNING, over budget: " + "; ".join(budget))
+        problems = [p for p in problems if p not in budget]
     if problems:
         print("build: FAILED: " + "; ".join(problems))
         return 1

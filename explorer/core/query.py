@@ -509,9 +509,10 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
         used, unknown = [text], list[str]()
     else:
         used, unknown = segment(model, text)
-        # mostly unknown text is a word the model lacks (曹孟 -> 曹 + ?), not a phrase: offer spellings instead
-        known_chars = sum(len(w) for w in used)
-        if not used or known_chars < sum(len(w) for w in unknown):
+        # one typed token that is mostly unknown is a word the model lacks (曹孟 -> 曹 + ?), not a phrase:
+        # offer spellings instead of an answer about one stray character
+        one_token = all(_is_content(ch) for ch in text)
+        if not used or (one_token and sum(map(len, used)) < sum(map(len, unknown))):
             raise WordNotInVocabulary(text, suggest(model, text, 10))
         used = list(dict.fromkeys(used))
     mean = _query_vector(model, used, [1.0] * len(used))
@@ -569,16 +570,21 @@ def batch_neighbour_indices(model: LoadedModel, indices: Sequence[int] | np.ndar
         top_s = np.full((mq, keep), -np.inf, dtype=np.float32)
         top_i = np.full((mq, keep), -1, dtype=np.int64)
         rows = np.arange(mq)
+        # buffers reused across blocks: fresh 30 MB arrays per block cost more in page faults than in arithmetic
+        unit_buf = np.empty((_BLOCK_ROWS, model.dims), dtype=np.float32)
+        block_buf = np.empty((mq, _BLOCK_ROWS), dtype=np.float32)
+        mask_buf = np.empty((mq, _BLOCK_ROWS), dtype=bool)
         for s, e in _chunks(end, _BLOCK_ROWS):
             if cancel is not None:
                 cancel.raise_if_cancelled()
             # normalising the block's rows first (rows x dims) is cheaper than dividing the scores (queries x rows)
-            unit = np.asarray(vectors[s:e], dtype=np.float32) / norms[s:e, None]
-            block = q @ unit.T
+            unit = np.divide(vectors[s:e], norms[s:e, None], out=unit_buf[: e - s])
+            block = np.matmul(q, unit.T, out=block_buf[:, : e - s] if e - s == _BLOCK_ROWS else None)
             inside = (qidx[qs:qe] >= s) & (qidx[qs:qe] < e)
             if inside.any():
                 block[rows[inside], qidx[qs:qe][inside] - s] = -np.inf
-            _merge_block(block, s, top_s, top_i, keep, first=(s == 0))
+            _merge_block(block, s, top_s, top_i, keep, first=(s == 0),
+                         mask=mask_buf if e - s == _BLOCK_ROWS else None)
             done += (e - s) * mq
             report(done, end * m, "Finding neighbours")
         # exact re-rank of the spare candidates with gensim's formula (sgemv instead of sgemm rounding)
@@ -599,7 +605,7 @@ def batch_neighbour_indices(model: LoadedModel, indices: Sequence[int] | np.ndar
 
 
 def _merge_block(block: np.ndarray, offset: int, top_s: np.ndarray, top_i: np.ndarray, keep: int,
-                 first: bool) -> None:
+                 first: bool, mask: np.ndarray | None = None) -> None:
     """Merge a (queries x rows) score block into the running per-query top-`keep` lists, in place."""
     mq, width = block.shape
     if first:
@@ -610,7 +616,8 @@ def _merge_block(block: np.ndarray, offset: int, top_s: np.ndarray, top_i: np.nd
         c = part.ravel()
     else:
         # later blocks: only a handful of scores per query beat its current keep-th best
-        flat = np.flatnonzero(block > top_s[:, -1:])  # far faster than a 2-D np.nonzero
+        hits = np.greater(block, top_s[:, -1:], out=mask)
+        flat = np.flatnonzero(hits)  # far faster than a 2-D np.nonzero
         if len(flat) == 0:
             return
         r, c = np.divmod(flat, width)

@@ -311,7 +311,7 @@ class _Slice:
 
 # A slice takes one worker about this long at the estimated rate, so cancel stays well within 2 s even
 # when the machine is busy (a slice costs ~1 ms of overhead, so small slices are cheap).
-SLICE_SECONDS = 0.1
+SLICE_SECONDS = 0.25
 MIN_SLICE_WORDS = 2_000
 MAX_SLICE_WORDS = 2_000_000
 TAIL_SLICE_WORDS = 2_000
@@ -417,27 +417,30 @@ class _ModelView:
 
 
 # --- preview -------------------------------------------------------------------------------------
-# Effective (after `sample`) words per second per worker for skip-gram, 256 d, window 10, HS with codes
-# of ~13 nodes: measured 65-75k/s per core here. Other settings scale by the work per word.
-_REFERENCE_RATE_PER_WORKER = 70000.0
-_REFERENCE_WORK = 256 * 11 * 13
+# Seconds per effective word and worker, calibrated with bench/bench_train.py on People's Daily (2 cores):
+# skip-gram + HS, 256 d, window 10 (15k words): ~65k words/s per worker; skip-gram + NS 5, 100 d, window 5:
+# ~110k. HS walks ~0.6*log2(V) tree nodes per prediction; a negative sample also costs a table lookup.
+_HS_NODE_SECONDS_256D = 0.17e-6
+_NS_SAMPLE_SECONDS = (0.10e-6, 0.39e-6)  # fixed part, part per 256 dimensions
+_WORD_SECONDS = 0.3e-6
 
 
 def estimate_words_per_second(config: TrainConfig, vocab_size: int) -> float:
-    """A rough effective-words/s figure for ``config`` (used for the duration estimate)."""
-    # Average context size with shrink_windows is window+1 (both sides), else 2*window.
+    """A rough effective-words/s figure for ``config`` on this kind of machine (for the duration estimate)."""
+    # Average number of context words with shrink_windows is window+1 (both sides), else 2*window.
     contexts = (config.window + 1) if config.shrink_windows else 2 * config.window
-    outputs = 0.0
+    d = config.vector_size / 256
+    per_prediction = 0.0
     if config.hs:
-        outputs += max(1.0, 0.75 * math.log2(max(vocab_size, 2)))
+        per_prediction += 0.6 * math.log2(max(vocab_size, 2)) * _HS_NODE_SECONDS_256D * d
     if config.negative:
-        outputs += config.negative + 1
+        per_prediction += (config.negative + 1) * (_NS_SAMPLE_SECONDS[0] + _NS_SAMPLE_SECONDS[1] * d)
     if config.sg:
-        work = config.vector_size * contexts * outputs
-    else:
-        work = config.vector_size * (outputs + contexts * 0.5)
+        seconds = contexts * per_prediction
+    else:  # CBOW predicts once per word from the averaged context
+        seconds = per_prediction + contexts * 2 * config.vector_size * 0.5e-9
     workers = min(config.workers, os.cpu_count() or 1)
-    return _REFERENCE_RATE_PER_WORKER * workers * _REFERENCE_WORK / max(work, 1.0)
+    return workers / (seconds + _WORD_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -874,7 +877,7 @@ class _Run:
             alive = [t for t in threads if t.is_alive()]
             if not alive:
                 break
-            alive[0].join(0.05)  # short waits keep this thread responsive to signals (Ctrl+C)
+            alive[0].join(0.1)  # short waits keep this thread responsive to signals (Ctrl+C)
             now = time.monotonic()
             if now - last < REPORT_INTERVAL:
                 continue

@@ -60,6 +60,8 @@ def test_unknown_word_raises_with_suggestions(ns_model: LoadedModel) -> None:
     with pytest.raises(WordNotInVocabulary) as err:
         query.neighbours(ns_model, "曹咕噜")
     assert err.value.suggestions and err.value.suggestions[0].startswith("曹")
+    spaced = query.neighbours(ns_model, "曹 咕噜噜")  # separate words: a phrase with one known word
+    assert spaced.used == ("曹",) and spaced.unknown == ("咕噜噜",)
 
 
 def test_unknown_latin_word_gets_prefix_suggestions() -> None:

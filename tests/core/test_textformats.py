@@ -74,6 +74,7 @@ def test_progress_and_cancel(files: dict[str, Path], monkeypatch: pytest.MonkeyP
     from explorer.core.tasks import CancelToken
 
     monkeypatch.setattr(textformats, "_BLOCK", 4096)
+    monkeypatch.setattr(textformats, "_TEXT_BLOCK", 4096)
     seen: list[tuple[float, float, str]] = []
     open_model(files["txt"], report=lambda d, t, s: seen.append((d, t, s)), use_cache=False)
     assert len(seen) > 3 and seen[-1][0] == seen[-1][1]

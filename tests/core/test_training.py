@@ -272,3 +272,12 @@ def test_segmented_corpus_counts_are_kept_beside_it(tmp_path: Path, monkeypatch:
     assert again.tokens == first.tokens and again.vocab_total == first.vocab_total
     train(corpus, dataclasses.replace(SMALL, epochs=1), tmp_path / "m.model")
     assert not (PD.parent / (PD.name + ".counts.json")).exists()  # plain paths get no sidecar
+
+
+def test_cbow_with_both_output_layers(tmp_path: Path) -> None:
+    cfg = dataclasses.replace(SMALL, sg=False, hs=True, negative=3, epochs=2)
+    result = train(PD, cfg, tmp_path / "c.model")
+    model = Word2Vec.load(str(result.model_path))
+    assert (model.sg, model.hs, model.negative) == (0, 1, 3)
+    assert model.syn1.shape == model.syn1neg.shape == model.wv.vectors.shape
+    assert all(s.loss and s.effective_words for s in result.epoch_stats)

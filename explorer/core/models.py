@@ -359,7 +359,7 @@ def _store_cache(ident: str, model: LoadedModel) -> None:
     meta = {f: getattr(model.info, f) for f in _INFO_FIELDS}
     meta["warnings"] = list(meta["warnings"])
     meta["extra"] = dict(meta["extra"])
-    textformats.store_cached(ident, model.wv.index_to_key, arrays, meta)
+    textformats.store_cached(ident, model.wv.index_to_key, arrays, meta, sources=model.info.files)
 
 
 def _from_cache(path: Path, ident: str, parts: list[Path]) -> LoadedModel | None:

@@ -581,11 +581,15 @@ def load_cached(key: str) -> CachedModel | None:
     """The cached conversion for ``key``, memory-mapped, or None when absent or damaged."""
     d = cache_root() / key
     try:
-        meta = json.loads((d / "meta.json").read_text("utf-8"))
+        meta_text = (d / "meta.json").read_text("utf-8")
+    except OSError:
+        return None
+    try:
+        meta = json.loads(meta_text)
         if meta.get("version") != CACHE_VERSION:
             return None
-        # The vocabulary is one UTF-8 blob: decoding and splitting it in C is 3-4x faster than unpickling
-        # a list, and the index then costs one dict(zip()) (the same hashing gensim's own load does).
+        # The vocabulary is one UTF-8 blob: decoding and splitting it is about twice as fast as unpickling
+        # a list; the index then costs one dict(zip()), the same hashing gensim's own load does.
         blob = (d / "keys.txt").read_bytes()
         if len(blob) != meta["keys_bytes"]:
             raise ValueError("the word list was cut short")
@@ -594,11 +598,15 @@ def load_cached(key: str) -> CachedModel | None:
         arrays: dict[str, np.ndarray] = {}
         for name in meta["arrays"]:
             arrays[name] = np.load(d / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        for name, (source, shape, dtype) in meta.get("linked", {}).items():
+            # The model's own .npy file, whose size and mtime are part of ``key``.
+            arr = np.load(source, mmap_mode="r", allow_pickle=False)
+            if list(arr.shape) != shape or str(arr.dtype) != dtype:
+                raise ValueError(f"{source} changed")
+            arrays[name] = arr
         if len(keys) != meta["vocab_size"] or arrays["vectors"].shape[0] != len(keys):
             raise ValueError("inconsistent cache entry")
         return CachedModel(keys, arrays, meta, dict(zip(keys, range(len(keys)))))
-    except FileNotFoundError:
-        return None
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
         log.warning("ignoring a damaged cache entry %s: %s", d, err)
         shutil.rmtree(d, ignore_errors=True)
@@ -613,7 +621,23 @@ def _key_separator(keys: Sequence[str]) -> str | None:
     return None
 
 
-def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
+def _linkable(arr: np.ndarray, sources: Sequence[Path]) -> str | None:
+    """The path of the source .npy that ``arr`` maps whole, so the cache can point at it, not copy it."""
+    if not isinstance(arr, np.memmap) or not arr.filename or not arr.flags.c_contiguous:
+        return None
+    path = os.path.realpath(arr.filename)
+    if path not in {os.path.realpath(p) for p in sources}:
+        return None
+    try:
+        whole = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    same = whole.shape == arr.shape and whole.dtype == arr.dtype and whole.offset == arr.offset
+    return path if same else None
+
+
+def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any],
+                 sources: Sequence[Path] = ()) -> None:
     root = cache_root()
     final = root / key
     if final.exists():
@@ -626,10 +650,15 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
             return  # a vocabulary with every candidate separator in its words: open it from the source
         blob = sep.join(keys).encode("utf-8")
         (tmp / "keys.txt").write_bytes(blob)
+        linked: dict[str, tuple[str, list[int], str]] = {}
         for name, arr in arrays.items():
-            np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
-        meta = dict(meta, version=CACHE_VERSION, arrays=list(arrays), vocab_size=len(keys), key_sep=sep,
-                    keys_bytes=len(blob))
+            source = _linkable(arr, sources)
+            if source is not None:
+                linked[name] = (source, list(arr.shape), str(arr.dtype))
+            else:
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        meta = dict(meta, version=CACHE_VERSION, arrays=[a for a in arrays if a not in linked], linked=linked,
+                    vocab_size=len(keys), key_sep=sep, keys_bytes=len(blob))
         (tmp / "meta.json").write_text(json.dumps(meta, default=str), "utf-8")
         try:
             os.replace(tmp, final)  # atomic: readers see the whole entry or none
@@ -643,12 +672,17 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
 
 
 def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], meta: dict[str, Any],
-                 background: bool = True) -> None:
-    """Write a cache entry atomically; by default on a thread so the first open is not slowed down."""
+                 background: bool = True, sources: Sequence[Path] = ()) -> None:
+    """Write a cache entry atomically; by default on a thread so the first open is not slowed down.
+
+    Arrays that are memory-mapped whole from one of ``sources`` (the model's own uncompressed .npy
+    files, covered by ``key``) are referenced, not copied.
+    """
     if not background:
-        _write_cache(key, keys, arrays, meta)
+        _write_cache(key, keys, arrays, meta, sources)
         return
-    t = threading.Thread(target=_write_cache, args=(key, list(keys), arrays, meta), name="w2v-cache-writer")
+    t = threading.Thread(target=_write_cache, args=(key, list(keys), arrays, meta, list(sources)),
+                         name="w2v-cache-writer")
     t.start()  # not a daemon: the interpreter waits for it at exit, so entries are never half-written
     _pending.append(t)
 

@@ -223,3 +223,88 @@ def test_use_cache_false_writes_nothing(cache: Path, files: dict[str, Path]) -> 
     open_model(files["bin"], use_cache=False)
     textformats.wait_for_cache_writes()
     assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_cache_points_at_a_models_own_npy_instead_of_copying(cache: Path, kv: KeyedVectors, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core import legacy
+
+    monkeypatch.setattr(legacy, "MMAP_MIN_BYTES", 0)  # map the sidecar as a large model's would be
+    src = tmp_path / "m.kv"
+    kv.save(str(src), sep_limit=1)
+    sidecar = tmp_path / "m.kv.vectors.npy"
+    assert sidecar.exists()
+    first = open_model(src)
+    textformats.wait_for_cache_writes()
+    (entry,) = list(cache.iterdir())
+    assert not (entry / "vectors.npy").exists()  # referenced, not copied
+    second = open_model(src)
+    assert second.info.from_cache and second.wv.index_to_key == kv.index_to_key
+    assert isinstance(second.wv.vectors, np.memmap)
+    assert Path(second.wv.vectors.filename).resolve() == sidecar.resolve()
+    np.testing.assert_array_equal(second.wv.vectors, first.wv.vectors)
+    # a sidecar replaced by one of another shape (a new key anyway): the old entry is not used either
+    np.save(sidecar, np.zeros((len(kv), kv.vector_size + 1), np.float32))
+    assert textformats.load_cached(entry.name) is None
+
+
+def test_cache_keeps_words_with_newlines(cache: Path, tmp_path: Path) -> None:
+    keys = ["甲", "乙\n丙", "丁"]
+    vec = np.arange(6, dtype=np.float32).reshape(3, 2)
+    textformats.store_cached("k", keys, {"vectors": vec}, {}, background=False)
+    hit = textformats.load_cached("k")
+    assert hit is not None and hit.keys == keys and hit.key_to_index == {k: i for i, k in enumerate(keys)}
+    np.testing.assert_array_equal(hit.arrays["vectors"], vec)
+    empty = textformats.store_cached("e", [], {"vectors": np.zeros((0, 2), np.float32)}, {}, background=False)
+    assert empty is None and textformats.load_cached("e") is not None
+    assert textformats.load_cached("e").keys == []  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("bad,message", [
+    (b"\xe4\xb8\x99 1 2 x3\n", "not a number"),
+    (b"\xe4\xb8\x99 1 2\n", "not 3 numbers"),
+    (b"\xe4\xb8\x99 1 2 3 4\n", "not 3 numbers"),
+    (b"\xe4\xb8\x99\n", "a word but no numbers"),
+])
+def test_text_errors_name_the_line(bad: bytes, message: str, parallel: bool, tmp_path: Path,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.errors import DimensionMismatch
+
+    monkeypatch.setattr(textformats, "_TEXT_BLOCK", 64)  # many blocks, so the bad line is not in the first
+    good = "".join(f"词{i} {i} {i + 1} {i + 2}\n" for i in range(20)).encode()
+    f = tmp_path / "bad.txt"
+    f.write_bytes(b"41 3\n" + good + bad + good)
+    with pytest.raises(DimensionMismatch, match=message) as err:
+        textformats.read_c_text(f, parallel=parallel)
+    assert "21" in str(err.value)  # the bad line is the 21st vector line
+
+
+def test_text_blocks_longer_lines_than_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textformats, "_TEXT_BLOCK", 16)
+    rows = np.random.default_rng(1).standard_normal((5, 40)).astype(np.float32)
+    f = tmp_path / "long.txt"
+    f.write_text("5 40\n" + "\n".join("w%d " % i + " ".join(repr(float(x)) for x in r) for i, r in enumerate(rows)),
+                 "utf-8")  # and no newline at the end
+    for parallel in (False, True):
+        raw = textformats.read_c_text(f, parallel=parallel)
+        assert raw.keys == [f"w{i}" for i in range(5)]
+        np.testing.assert_array_equal(raw.vectors, rows)
+
+
+def test_bin_reader_with_small_blocks(files: dict[str, Path], kv: KeyedVectors,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textformats, "_BLOCK", 100)  # every record straddles a block boundary
+    for kind in ("bin", "bin.gz"):
+        raw = textformats.read_c_binary(files[kind], compression="gzip" if kind.endswith("gz") else None)
+        assert raw.keys == kv.index_to_key
+        np.testing.assert_array_equal(raw.vectors, kv.vectors)
+
+
+def test_new_matrix_is_writable_and_sized() -> None:
+    big = textformats.new_matrix(70_000, 256)  # over the size that skips numpy's huge pages
+    small = textformats.new_matrix(3, 4)
+    for m in (big, small):
+        m[-1] = 1.5
+        assert m.dtype == np.float32 and m.flags.writeable and m.flags.c_contiguous and m[-1, -1] == 1.5
+    assert big.shape == (70_000, 256) and small.shape == (3, 4)

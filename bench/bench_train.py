@@ -73,6 +73,44 @@ def run_ours(corpus: Path, cfg: TrainConfig, tmp: Path, engine: str = "slices") 
             "cpu_s": cpu_seconds() - c0}
 
 
+def cancel_latency(corpus: Path, cfg: TrainConfig, tmp: Path, emit) -> None:
+    """Cancel in the middle of epoch 1 and time how long train() takes to raise Cancelled."""
+    import threading
+
+    from explorer.core.errors import Cancelled
+    from explorer.core.tasks import CancelToken
+
+    cancel = CancelToken()
+    mid = threading.Event()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def report(done: float, total: float, stage: str) -> None:
+        now = time.perf_counter()
+        if stage.startswith("epoch"):
+            gaps.append(now - last[0])
+            if done > 0.3 * total / cfg.epochs:
+                mid.set()
+        last[0] = now
+
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            train(corpus, cfg, tmp / "cancelled.model", report=report, cancel=cancel)
+        except Cancelled:
+            out["t"] = time.perf_counter()
+
+    th = threading.Thread(target=run)
+    th.start()
+    mid.wait()
+    t0 = time.perf_counter()
+    cancel.cancel()
+    th.join()
+    emit(f"  cancel mid-epoch: Cancelled raised {out['t'] - t0:.2f} s after cancel(); "
+         f"longest gap between progress reports in the epoch {max(gaps[1:] or [0]):.2f} s")
+
+
 def fmt(name: str, r: dict) -> str:
     return (f"  {name:<22} train {r['effective'] / r['train_s']:>10,.0f} eff. words/s ({r['train_s']:6.1f} s)   "
             f"end-to-end {r['total_s']:6.1f} s   {r['effective'] / r['cpu_s']:>9,.0f} eff. words/CPU-s   "
@@ -117,6 +155,7 @@ def bench(corpus: Path, cfg: TrainConfig, label: str, runs: int, tmp: Path, emit
     emit(f"  ratio ours/gensim corpus_iterable: training "
          f"{rate['ours train()'] / rate['gensim corpus_iterable']:.3f}")
     emit(f"  cost of compute_loss in ours: {rate['ours, no loss'] / rate['ours train()']:.3f}x faster without")
+    cancel_latency(corpus, cfg, tmp, emit)
     if with_iterable_engine:
         emit(f"  ours with gensim's own train() on a streamed corpus (iterable engine) / corpus_file: "
              f"{rate['ours, iterable engine'] / rate['gensim corpus_file']:.3f}")

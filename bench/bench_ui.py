@@ -52,9 +52,60 @@ class StallProbe:
         self.last = now
 
 
+class StallTracer:
+    """With --trace: a plain thread samples the GUI thread's stack whenever the probe is late by > 50 ms.
+
+    When the GUI thread waits for the GIL the sampler usually waits too, so every thread's top frames are
+    recorded: the one holding the GIL is among them (it is the cause, the GUI's own frame is the victim).
+    """
+
+    def __init__(self, probe: StallProbe, late_ms: float = 50.0, every_ms: float = 10.0) -> None:
+        import collections
+        import threading
+
+        self.probe, self.late_ms, self.every = probe, late_ms, every_ms / 1000
+        self.main_id = threading.main_thread().ident
+        self.samples: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _where(frame: object, depth: int = 4) -> str:
+        import traceback
+
+        stack = traceback.extract_stack(frame)[-depth:]  # type: ignore[arg-type]
+        return " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+
+    def _run(self) -> None:
+        import threading
+
+        names = {}
+        while not self._stop.wait(self.every):
+            late = (time.perf_counter() - self.probe.last) * 1000 - TICK_MS
+            if late < self.late_ms:
+                continue
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in sys._current_frames().items():
+                if ident == threading.get_ident():
+                    continue
+                who = "GUI" if ident == self.main_id else names.get(ident, "worker")
+                self.samples[f"{who}: {self._where(frame)}"] += 1
+
+    def report(self, top: int = 25) -> list[str]:
+        return [f"  {n:4d}  {where}" for where, n in self.samples.most_common(top)]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=30)
+    parser.add_argument("--trace", action="store_true", help="sample stacks during stalls > 50 ms")
     args = parser.parse_args(argv)
 
     from bench.make_seed_scale import build
@@ -87,6 +138,9 @@ def main(argv: list[str]) -> int:
     window.show()
     probe = StallProbe()
     probe.start()
+    tracer = StallTracer(probe) if args.trace else None
+    if tracer is not None:
+        tracer.start()
     lines: list[str] = []
 
     def say(text: str) -> None:
@@ -175,6 +229,10 @@ def main(argv: list[str]) -> int:
     worst = max(probe_value for probe_value in (typing_stall, other_stall))
     say(f"RESULT longest stall {worst:.1f} ms (target <= 100); typing -> neighbours median "
         f"{statistics.median(table_ms):.1f} ms, max {max(table_ms):.1f} ms (target <= 100)")
+    if tracer is not None:
+        tracer.stop()
+        print("stack samples during stalls (10 ms apart; GUI = the event loop's thread):")
+        print("\n".join(tracer.report()))
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_ui.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

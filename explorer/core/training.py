@@ -877,7 +877,8 @@ class _Run:
             alive = [t for t in threads if t.is_alive()]
             if not alive:
                 break
-            alive[0].join(0.1)  # short waits keep this thread responsive to signals (Ctrl+C)
+            # Short waits keep this thread responsive to signals (Ctrl+C) and to the report interval.
+            alive[0].join(max(0.005, min(0.1, REPORT_INTERVAL)))
             now = time.monotonic()
             if now - last < REPORT_INTERVAL:
                 continue

@@ -97,6 +97,12 @@ def create_application(argv: Sequence[str]) -> QApplication:
         icon.addFile(str(resource_path("icons", f"w2v-explorer-{size}.png")))
     app.setWindowIcon(icon)
     ensure_cjk_font()
+    if not app.property("explorerStopsTasks"):
+        from explorer.ui.workers import Task
+
+        # Background threads must end before Qt tears the application down, or it aborts.
+        app.aboutToQuit.connect(Task.shutdown_all)
+        app.setProperty("explorerStopsTasks", True)
     return app
 
 

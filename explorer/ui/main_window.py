@@ -16,6 +16,7 @@ from explorer.core import models as core_models
 from explorer.core.errors import ExplorerError, ModelFileNotFound
 from explorer.core.models import LoadedModel
 from explorer.ui import i18n, messages
+from explorer.ui.about import show_about
 from explorer.ui.query_runner import open_and_prepare
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
@@ -74,7 +75,6 @@ class MainWindow(QMainWindow):
         self._model: LoadedModel | None = None
         self._load_task: Task | None = None
         self._loading_path: Path | None = None
-        self._tasks: set[Task] = set()  # every running task, referenced until done
         self._training_dialog: QWidget | None = None
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -127,15 +127,14 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self._load_task is not None:
             self._abandon_load()
-        task = Task(open_and_prepare, path, parent=self)
+        task = Task(open_and_prepare, path)
         self._load_task = task
         self._loading_path = path
-        self._tasks.add(task)
+        # Bound methods only: Qt drops them if this window is deleted before the task ends.
         task.progress.connect(self._on_load_progress)
-        task.finished.connect(lambda result, t=task, p=path: self._on_load_finished(t, p, result))
-        task.failed.connect(lambda err, t=task, p=path: self._on_load_failed(t, p, err))
-        task.cancelled.connect(lambda t=task, p=path: self._on_load_cancelled(t, p))
-        task.done.connect(lambda t=task: self._forget(t))
+        task.finished.connect(self._on_load_finished)
+        task.failed.connect(self._on_load_failed)
+        task.cancelled.connect(self._on_load_cancelled)
         self._set_loading(True, self.tr("Opening %1…").replace("%1", path.name))
         task.start()
         self.load_started.emit(task)
@@ -200,22 +199,24 @@ class MainWindow(QMainWindow):
 
     # --- loading -----------------------------------------------------------------------------------
     def _abandon_load(self) -> None:
+        """Cancel the load in progress; its late signals fail the sender check and are ignored."""
         task = self._load_task
         if task is None:
             return
-        for signal in (task.progress, task.finished, task.failed, task.cancelled):
-            try:
-                signal.disconnect()
-            except (RuntimeError, TypeError):
-                pass
         task.cancel()
         self._load_task = None
 
-    def _forget(self, task: Task) -> None:
-        self._tasks.discard(task)
-        task.deleteLater()
+    def _current_load(self) -> Path | None:
+        """The path being opened, when the signal being handled comes from the current load task."""
+        if self._load_task is None or self.sender() is not self._load_task:
+            return None
+        self._load_task = None
+        self._set_loading(False)
+        return self._loading_path
 
     def _on_load_progress(self, done: float, total: float, stage: str) -> None:
+        if self.sender() is not self._load_task:
+            return
         if total > 0:
             self._progress.setRange(0, 1000)
             self._progress.setValue(int(1000 * min(done / total, 1.0)))
@@ -225,11 +226,10 @@ class MainWindow(QMainWindow):
             self._progress.setFormat(f"{stage} %p%")
             self._progress.setToolTip(stage)
 
-    def _on_load_finished(self, task: Task, path: Path, model: object) -> None:
-        if task is not self._load_task:
+    def _on_load_finished(self, model: object) -> None:
+        path = self._current_load()
+        if path is None:
             return
-        self._load_task = None
-        self._set_loading(False)
         assert isinstance(model, LoadedModel)
         if not self._is_demo(path):
             add_recent_file(self._settings, path)
@@ -239,11 +239,10 @@ class MainWindow(QMainWindow):
         for warning in model.info.warnings:
             log.info("Loader warning for %s: %s", path, warning)
 
-    def _on_load_failed(self, task: Task, path: Path, err: object) -> None:
-        if task is not self._load_task:
+    def _on_load_failed(self, err: object) -> None:
+        path = self._current_load()
+        if path is None:
             return
-        self._load_task = None
-        self._set_loading(False)
         if isinstance(err, ModelFileNotFound) or not path.exists():
             remove_recent_file(self._settings, path)
             self._update_recent_menu()
@@ -252,11 +251,10 @@ class MainWindow(QMainWindow):
         else:
             messages.error(self, str(err))
 
-    def _on_load_cancelled(self, task: Task, path: Path) -> None:
-        if task is not self._load_task:
+    def _on_load_cancelled(self) -> None:
+        path = self._current_load()
+        if path is None:
             return
-        self._load_task = None
-        self._set_loading(False)
         self.statusBar().showMessage(self.tr("Opening %1 was cancelled.").replace("%1", path.name), 5000)
 
     def _set_loading(self, loading: bool, text: str = "") -> None:
@@ -446,8 +444,6 @@ class MainWindow(QMainWindow):
             self.start_training([Path(f) for f in filenames])
 
     def _about(self) -> None:
-        from explorer.ui.about import show_about
-
         show_about(self)
 
     # --- drag and drop -------------------------------------------------------------------------
@@ -489,9 +485,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            task.wait(3000)
+        # The tasks outlive the window by design (see Task); they only need to stop soon.
+        if self._load_task is not None:
+            self._load_task.cancel()
+        self.search_panel.cancel()
+        self.plot_panel.cancel()
         super().closeEvent(event)
 

@@ -48,6 +48,10 @@ class _Runner(QObject):
                 self.cancelled.emit()
             else:
                 self.finished.emit(result)
+        finally:
+            # End the thread from here, not from the GUI thread's handler of the result: at quit the GUI event
+            # loop has stopped, and Task.shutdown_all() must still see the thread end.
+            self.thread().quit()
 
 
 class Task(QObject):

@@ -284,8 +284,8 @@ def test_text_blocks_longer_lines_than_the_block(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(textformats, "_TEXT_BLOCK", 16)
     rows = np.random.default_rng(1).standard_normal((5, 40)).astype(np.float32)
     f = tmp_path / "long.txt"
-    f.write_text("5 40\n" + "\n".join("w%d " % i + " ".join(repr(float(x)) for x in r) for i, r in enumerate(rows)),
-                 "utf-8")  # and no newline at the end
+    lines = [f"w{i} " + " ".join(repr(float(x)) for x in r) for i, r in enumerate(rows)]
+    f.write_text("5 40\n" + "\n".join(lines), "utf-8")  # and no newline at the end
     for parallel in (False, True):
         raw = textformats.read_c_text(f, parallel=parallel)
         assert raw.keys == [f"w{i}" for i in range(5)]

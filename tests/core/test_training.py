@@ -112,7 +112,7 @@ def test_train_saves_a_full_model_that_reloads(tmp_path: Path, fast_reports: Non
     # Progress inside epoch 2 is overall: strictly between the epoch boundaries, total = all epochs' words.
     tokens = preview(PD, SMALL).tokens
     inside = [(d, t) for d, t, s in seen if s == "epoch 2/3" and tokens < d < 2 * tokens]
-    assert len(inside) > 5 and all(t == 3 * tokens for _, t in inside)
+    assert len(inside) > 3 and all(t == 3 * tokens for _, t in inside)
     dones = [d for d, _, s in seen if s.startswith("epoch")]
     assert dones == sorted(dones)
 

@@ -70,3 +70,28 @@ def test_command_line() -> None:
     args = _parse_args(["model.bin", "--lang", "zh_CN"])
     assert str(args.model) == "model.bin" and args.lang == "zh_CN"
     assert _parse_args([]).model is None
+
+
+def test_quitting_cancels_and_waits_for_background_tasks(qapp, qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from explorer.core.tasks import CancelToken
+    from explorer.ui.app import create_application
+    from explorer.ui.workers import Task
+
+    assert create_application([]) is qapp
+    assert qapp.property("explorerStopsTasks")  # Task.shutdown_all is connected to aboutToQuit, once
+    started = threading.Event()
+
+    def wait_for_cancel(report: object, cancel: CancelToken) -> None:
+        started.set()
+        while not cancel.cancelled:
+            threading.Event().wait(0.01)
+        cancel.raise_if_cancelled()
+
+    task = Task(wait_for_cancel).start()
+    assert started.wait(10)
+    assert task in Task.running_tasks()
+    Task.shutdown_all()
+    assert task.token.cancelled and task.wait(0)
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=10000)

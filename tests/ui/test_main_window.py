@@ -19,6 +19,7 @@ from explorer.ui import messages
 from explorer.ui.main_window import MainWindow
 from explorer.ui.query_runner import Query
 from explorer.ui.settings import open_settings, recent_files
+from explorer.ui.workers import Task
 
 TIMEOUT = 20000
 
@@ -31,9 +32,9 @@ def window(qtbot):  # type: ignore[no-untyped-def]
     qtbot.addWidget(win)
     win.show()
     yield win
-    for task in list(win._tasks) + list(win.search_panel._tasks) + list(win.plot_panel._tasks):
+    for task in Task.running_tasks():
         task.cancel()
-        task.wait(5000)
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
 
 
 def load(window: MainWindow, qtbot, path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -332,3 +333,39 @@ def test_switching_to_chinese_retranslates_the_window(window, qtbot) -> None:  #
     finally:
         window.switch_language("en")
     assert window.search_panel.search_button.text() == "Search"
+
+
+def test_help_about_opens_the_about_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+
+    from explorer.ui.about import AboutDialog
+
+    seen: list[AboutDialog] = []
+
+    def close_it() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, AboutDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, close_it)
+            return
+        seen.extend(dialogs)
+        dialogs[0].accept()
+
+    QTimer.singleShot(0, close_it)
+    window.about_action.trigger()  # modal: returns once close_it has closed it
+    assert len(seen) == 1 and seen[0].parent() is window
+    assert window.help_menu.actions() == [window.about_action]
+
+
+def test_a_window_deleted_while_loading_ignores_the_late_result(qtbot, full_model_path) -> None:  # type: ignore[no-untyped-def]
+    import shiboken6
+
+    settings = open_settings()
+    settings.clear()
+    win = MainWindow(settings=settings)
+    win.open_model_path(full_model_path)
+    task = win.load_task
+    assert task is not None
+    shiboken6.delete(win)  # the Task has no parent, so it lives on and finishes into nothing
+    with qtbot.waitSignal(task.done, timeout=TIMEOUT):
+        pass
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)

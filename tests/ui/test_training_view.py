@@ -12,7 +12,7 @@ from gensim.models import Word2Vec
 
 from explorer.core.models import LoadedModel
 from explorer.ui import messages
-from explorer.ui.widgets.training_tasks import running_tasks
+from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -34,7 +34,7 @@ def corpus_dir(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _threads_end_before_the_next_test(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
     yield
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def to_preview(qtbot, dialog: TrainingDialog, **values) -> object:  # type: igno
 
 def wait_stopped(qtbot, dialog: TrainingDialog) -> None:  # type: ignore[no-untyped-def]
     """Wait until every background thread the dialog started has ended (before the dialog is deleted)."""
-    qtbot.waitUntil(lambda: not running_tasks(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
 
 
 def table_rows(dialog: TrainingDialog) -> dict[str, list[str]]:
@@ -282,9 +282,9 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
     assert rows and all(word in model.wv.key_to_index for word, _score, _rank in rows)
     assert not captured
     wait_stopped(qtbot, dialog)
-    for task in list(window._tasks) + list(panel._tasks) + list(window.plot_panel._tasks):
+    for task in Task.running_tasks():
         task.cancel()
-        task.wait(5000)
+    qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
 
 
 def test_progress_view_maps_every_stage_onto_one_forward_moving_bar(qtbot) -> None:  # type: ignore[no-untyped-def]

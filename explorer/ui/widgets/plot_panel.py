@@ -118,9 +118,7 @@ class PlotPanel(QWidget):
         self._model: LoadedModel | None = None
         self._request: PlotRequest | None = None
         self._data: PlotData | None = None
-        self._task: Task | None = None
-        self._tasks: set[Task] = set()
-        self._generation = 0
+        self._task: Task | None = None  # the projection whose result will be drawn; older ones are ignored
         self._drawn_background: Background | None = None
         family = ensure_cjk_font()
         self._label_font = QFont(family)
@@ -200,7 +198,7 @@ class PlotPanel(QWidget):
 
     def set_model(self, model: LoadedModel) -> None:
         self._model = model
-        self._generation += 1  # a projection still running for the previous model is stale
+        self.cancel()  # a projection still running for the previous model is stale
         self._request = None
         self._data = None
         self._draw()
@@ -304,36 +302,43 @@ class PlotPanel(QWidget):
             self._data = None
             self._draw()
             return
-        self._generation += 1
-        generation = self._generation
-        if self._task is not None:
-            self._task.cancel()
+        self.cancel()
         cached = self._data.background if self._data is not None else None
-        task = Task(project_for_plot, model, request, background, cached, parent=self)
+        task = Task(project_for_plot, model, request, background, cached)
         self._task = task
-        self._tasks.add(task)
-        task.finished.connect(lambda result, g=generation: self._on_projected(g, result))
-        task.failed.connect(lambda err, g=generation: self._on_failed(g, err))
-        task.done.connect(lambda t=task: self._forget(t))
+        # Bound methods only: Qt drops them if this panel is deleted before the task ends.
+        task.finished.connect(self._on_projected)
+        task.failed.connect(self._on_failed)
+        task.done.connect(self._on_task_done)
         if background:
             self.status.setText(self.tr("Projecting %1 words…").replace("%1", f"{background:,}"))
         task.start()
 
-    def _forget(self, task: Task) -> None:
-        self._tasks.discard(task)
-        if self._task is task:
+    def cancel(self) -> None:
+        """Stop the projection in progress; its late result is ignored."""
+        if self._task is not None:
+            self._task.cancel()
             self._task = None
-        task.deleteLater()
 
-    def _on_projected(self, generation: int, result: object) -> None:
-        if generation != self._generation or not isinstance(result, PlotData):
+    def _is_current(self) -> bool:
+        """Whether the signal being handled comes from the current projection (and it is now over)."""
+        if self._task is None or self.sender() is not self._task:
+            return False
+        self._task = None
+        return True
+
+    def _on_task_done(self) -> None:
+        self._is_current()
+
+    def _on_projected(self, result: object) -> None:
+        if not self._is_current() or not isinstance(result, PlotData):
             return
         self._data = result
         self._draw()
         self.plot_ready.emit()
 
-    def _on_failed(self, generation: int, err: object) -> None:
-        if generation != self._generation:
+    def _on_failed(self, err: object) -> None:
+        if not self._is_current():
             return
         self.status.setText(str(err))
         log.info("Plot failed: %s", err)

@@ -144,9 +144,8 @@ class SearchPanel(QWidget):
         self.setObjectName("searchPanel")
         self._settings = settings
         self._model: LoadedModel | None = None
-        self._task: Task | None = None
-        self._tasks: set[Task] = set()
-        self._generation = 0
+        self._task: Task | None = None  # the query whose answer will be shown; older ones are ignored
+        self._task_query: Query | None = None
         self._history: list[Query] = []
         self._history_index = -1
         self._last_was_live = False
@@ -299,7 +298,7 @@ class SearchPanel(QWidget):
 
     def set_model(self, model: LoadedModel) -> None:
         self._model = model
-        self._generation += 1  # answers for the previous model are stale
+        self.cancel()  # answers for the previous model are stale
         self._update_mode_availability()
         self.results.set_rows([], self._headers_for(self.current_mode()))
         self._outcome = None
@@ -440,39 +439,44 @@ class SearchPanel(QWidget):
         if model is None:
             self.summary.setText(self.tr("No model is open yet."))
             return
-        self._generation += 1
-        generation = self._generation
-        if self._task is not None:
-            self._task.cancel()
-        task = Task(run_query, model, query, parent=self)
+        self.cancel()
+        task = Task(run_query, model, query)
         self._task = task
-        self._tasks.add(task)
-        task.finished.connect(lambda result, g=generation: self._on_finished(g, result))
-        task.failed.connect(lambda err, g=generation, q=query: self._on_failed(g, q, err))
-        task.done.connect(lambda t=task: self._forget(t))
+        self._task_query = query
+        # Bound methods only: Qt drops them if this panel is deleted before the task ends.
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        task.done.connect(self._on_task_done)
         self.busy_label.setText(self.tr("Searching…"))
         task.start()
 
-    def _forget(self, task: Task) -> None:
-        self._tasks.discard(task)
-        if self._task is task:
+    def cancel(self) -> None:
+        """Stop the query in progress; its late answer is ignored."""
+        if self._task is not None:
+            self._task.cancel()
             self._task = None
-            if not any(t.running for t in self._tasks):
-                self.busy_label.clear()
-        task.deleteLater()
+            self.busy_label.clear()
 
-    def _on_finished(self, generation: int, result: object) -> None:
-        if generation != self._generation or not isinstance(result, Outcome):
-            return
+    def _take_current(self) -> Query | None:
+        """The query of the task that sent the signal being handled, if it is still the current one."""
+        if self._task is None or self.sender() is not self._task:
+            return None
         self._task = None
         self.busy_label.clear()
+        return self._task_query
+
+    def _on_task_done(self) -> None:
+        self._take_current()  # cancelled or ended without an answer: no longer busy
+
+    def _on_finished(self, result: object) -> None:
+        if self._take_current() is None or not isinstance(result, Outcome):
+            return
         self._show_outcome(result)
 
-    def _on_failed(self, generation: int, query: Query, err: object) -> None:
-        if generation != self._generation:
+    def _on_failed(self, err: object) -> None:
+        query = self._take_current()
+        if query is None:
             return
-        self._task = None
-        self.busy_label.clear()
         self._outcome = None
         self.results.set_rows([], self._headers_for(query.mode))
         if isinstance(err, WordNotInVocabulary):

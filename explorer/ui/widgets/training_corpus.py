@@ -35,7 +35,6 @@ from explorer.core import corpus as core_corpus
 from explorer.core.corpus import CorpusFileReport, SegmentOptions
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.ui import messages
-from explorer.ui.widgets.training_tasks import start_task
 from explorer.ui.workers import Task
 
 CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
@@ -216,11 +215,12 @@ class CorpusPage(QWidget):
         self.progress.show()
         task = Task(inspect_corpus, list(self.paths), self.csv_column.currentData())
         self.task = task
-        start_task(self, task,
-                   progress=lambda d, t, s, task=task: self._on_progress(task, d, t),
-                   finished=lambda result, task=task: self._on_inspected(task, result),
-                   failed=lambda err, task=task: self._on_failed(task, err),
-                   done=lambda task=task: self._forget(task))
+        # Bound methods only: Qt drops them if this page is deleted before the task ends.
+        task.progress.connect(self._on_progress)
+        task.finished.connect(self._on_inspected)
+        task.failed.connect(self._on_failed)
+        task.done.connect(self._on_task_done)
+        task.start()
 
     def cancel(self) -> None:
         """Stop the running inspection; its late results are ignored (the thread ends on its own)."""
@@ -230,16 +230,20 @@ class CorpusPage(QWidget):
             self.progress.hide()
 
     # --- task callbacks --------------------------------------------------------------------------
-    def _forget(self, task: Task) -> None:
-        if self.task is task:
+    def _from_current(self) -> bool:
+        """Whether the signal being handled comes from the current inspection (not a cancelled one)."""
+        return self.task is not None and self.sender() is self.task
+
+    def _on_task_done(self) -> None:
+        if self._from_current():
             self.task = None
 
-    def _on_progress(self, task: Task, done: float, total: float) -> None:
-        if task is self.task:
+    def _on_progress(self, done: float, total: float, _stage: str = "") -> None:
+        if self._from_current():
             self.progress.setValue(int(1000 * done / total) if total else 0)
 
-    def _on_failed(self, task: Task, err: object) -> None:
-        if task is not self.task:
+    def _on_failed(self, err: object) -> None:
+        if not self._from_current():
             return
         self.task = None
         self.progress.hide()
@@ -247,8 +251,8 @@ class CorpusPage(QWidget):
         messages.error(self, err if isinstance(err, BaseException) else str(err))
         self.inspected.emit()
 
-    def _on_inspected(self, task: Task, inspection: CorpusInspection) -> None:
-        if task is not self.task:
+    def _on_inspected(self, inspection: CorpusInspection) -> None:
+        if not self._from_current():
             return
         self.task = None
         self.progress.hide()

@@ -34,7 +34,6 @@ from explorer.ui import messages
 from explorer.ui.widgets.training_corpus import CorpusPage
 from explorer.ui.widgets.training_params import ParamsPage, default_output_path
 from explorer.ui.widgets.training_progress import ProgressPage
-from explorer.ui.widgets.training_tasks import start_task
 from explorer.ui.workers import Task
 
 # Progress-bar share of segmentation when the corpus still has to be segmented (it is cached afterwards).
@@ -135,6 +134,7 @@ class TrainingDialog(QDialog):
         self.segmented: SegmentedCorpus | None = None
         self._segmented_for: tuple[Any, ...] | None = None
         self.preview_task: Task | None = None
+        self._preview_key: tuple[Any, ...] | None = None
         self.train_task: Task | None = None
         self.train_result: TrainResult | None = None
         self._close_when_stopped = False
@@ -244,33 +244,38 @@ class TrainingDialog(QDialog):
         if self.preview_task is not None:
             self.preview_task.cancel()
         self.preview_task = task
-        key = self._segment_key()
-        start_task(self, task,
-                   progress=lambda d, t, s, task=task: self._on_preview_progress(task, d, t, s),
-                   finished=lambda result, task=task: self._on_preview_finished(task, key, result),
-                   failed=lambda err, task=task: self._on_preview_failed(task, err),
-                   done=lambda task=task: self._forget(task))
+        self._preview_key = self._segment_key()
+        # Bound methods only: Qt drops them if this dialog is deleted before the task ends.
+        task.progress.connect(self._on_preview_progress)
+        task.finished.connect(self._on_preview_finished)
+        task.failed.connect(self._on_preview_failed)
+        task.done.connect(self._on_task_done)
+        task.start()
 
-    def _on_preview_progress(self, task: Task, done: float, total: float, stage: str) -> None:
-        if task is not self.preview_task or not total:
+    def _from_preview(self) -> bool:
+        """Whether the signal being handled comes from the current preview (not a superseded one)."""
+        return self.preview_task is not None and self.sender() is self.preview_task
+
+    def _on_preview_progress(self, done: float, total: float, stage: str) -> None:
+        if not self._from_preview() or not total:
             return
         text = self.progress_page.stage_text(stage, done, total)
         self.params_page.show_preview_busy(f"{text} {100 * done / total:.0f}%")
 
-    def _on_preview_finished(self, task: Task, key: tuple[Any, ...], result: Any) -> None:
-        if task is not self.preview_task:
+    def _on_preview_finished(self, result: Any) -> None:
+        if not self._from_preview():
             return
         self.preview_task = None
         if isinstance(result, tuple):
             self.segmented, preview = result
-            self._segmented_for = key
+            self._segmented_for = self._preview_key
         else:
             preview = result
         self.params_page.show_preview(preview)
         self.preview_ready.emit(preview)
 
-    def _on_preview_failed(self, task: Task, err: object) -> None:
-        if task is not self.preview_task:
+    def _on_preview_failed(self, err: object) -> None:
+        if not self._from_preview():
             return
         self.preview_task = None
         self.params_page.clear_preview(str(err))
@@ -318,9 +323,12 @@ class TrainingDialog(QDialog):
         self.train_task = task
         self.progress_page.start(0.0 if cached else SEGMENT_SHARE)
         self.show_page(self.TRAINING)
-        start_task(self, task, progress=self.progress_page.on_progress, finished=self._on_trained,
-                   failed=self._on_train_failed, cancelled=self._on_train_cancelled,
-                   done=lambda task=task: self._forget(task))
+        task.progress.connect(self.progress_page.on_progress)
+        task.finished.connect(self._on_trained)
+        task.failed.connect(self._on_train_failed)
+        task.cancelled.connect(self._on_train_cancelled)
+        task.done.connect(self._on_task_done)
+        task.start()
         self.training_started.emit(task)
 
     def cancel_training(self) -> None:
@@ -360,7 +368,8 @@ class TrainingDialog(QDialog):
         if self.train_result is not None:
             self.model_trained.emit(Path(self.train_result.model_path))
 
-    def _forget(self, task: Task) -> None:
+    def _on_task_done(self) -> None:
+        task = self.sender()
         if task is self.train_task:
             self.train_task = None
         if task is self.preview_task:

@@ -98,14 +98,19 @@ class StallTracer:
                 who = "GUI" if ident == self.main_id else names.get(ident, "worker")
                 self.samples[f"{who}: {self._where(frame)}"] += 1
 
-    def report(self, top: int = 25) -> list[str]:
-        return [f"  {n:4d}  {where}" for where, n in self.samples.most_common(top)]
+    def take(self, phase: str, top: int = 12) -> None:
+        """Print the most frequent stacks since the last call, and start afresh."""
+        print(f"stack samples during stalls while {phase} (10 ms apart; GUI = the event loop's thread):")
+        for where, n in self.samples.most_common(top):
+            print(f"  {n:4d}  {where}")
+        self.samples.clear()
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--words", type=int, default=30)
     parser.add_argument("--trace", action="store_true", help="sample stacks during stalls > 50 ms")
+    parser.add_argument("--profile", action="store_true", help="cProfile the GUI thread while typing")
     args = parser.parse_args(argv)
 
     from bench.make_seed_scale import build
@@ -157,6 +162,8 @@ def main(argv: list[str]) -> int:
     say(f"open + prepare in the background: {load_s:.2f} s, {model.vocab_size:,} x {model.dims}; "
         f"longest GUI stall meanwhile: {probe.longest:.1f} ms")
 
+    if tracer is not None:
+        tracer.take("opening")
     panel = window.search_panel
     plot = window.plot_panel
     probe.reset()
@@ -169,6 +176,12 @@ def main(argv: list[str]) -> int:
     plot_ms: list[float] = []
     probe.reset()
     panel.word_edit.setFocus()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     for word in words:
         panel.word_edit.clear()
         for ch in word[:-1]:
@@ -202,6 +215,13 @@ def main(argv: list[str]) -> int:
         if "plot" in shown:
             plot_ms.append((shown["plot"] - start) * 1000)
     typing_stall = probe.longest
+    if tracer is not None:
+        tracer.take("typing")
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
     probe.reset()
     queries = [Query("analogy", (words[0], words[1], words[2]), 20, "3cosadd"),
@@ -230,9 +250,8 @@ def main(argv: list[str]) -> int:
     say(f"RESULT longest stall {worst:.1f} ms (target <= 100); typing -> neighbours median "
         f"{statistics.median(table_ms):.1f} ms, max {max(table_ms):.1f} ms (target <= 100)")
     if tracer is not None:
+        tracer.take("running the other queries")
         tracer.stop()
-        print("stack samples during stalls (10 ms apart; GUI = the event loop's thread):")
-        print("\n".join(tracer.report()))
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench_ui.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -672,8 +672,9 @@ _punctuation: frozenset[str] | None = None
 def _punctuation_chars() -> frozenset[str]:
     global _punctuation
     if _punctuation is None:
+        # Punctuation exists only in planes 0 and 1; scanning just those takes 1/17 of the time.
         _punctuation = frozenset(
-            c for c in map(chr, range(sys.maxunicode + 1)) if unicodedata.category(c).startswith("P"))
+            c for c in map(chr, range(0x20000)) if unicodedata.category(c).startswith("P"))
     return _punctuation
 
 

@@ -1,7 +1,7 @@
 """The original C word2vec formats (.bin and .txt, optionally gzip/bz2) and the reopen cache.
 
 Reading is tuned for large files: the binary reader moves each vector into the matrix with one memcpy
-while a second thread reads ahead, the text reader parses whole blocks of numbers in C on worker threads,
+while a second thread reads ahead, the text reader parses whole blocks of numbers in C on worker processes,
 and a converted, memory-mappable copy in the user's cache folder makes every later open take a fraction
 of a second. bench/bench_open.py measures all three against gensim.
 """
@@ -12,6 +12,7 @@ import bz2
 import gzip
 import hashlib
 import io
+import itertools
 import json
 import logging
 import mmap
@@ -19,12 +20,12 @@ import os
 import queue
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
@@ -34,6 +35,7 @@ import numpy as np
 from explorer.core.errors import (
     DimensionMismatch,
     EmptyModelFile,
+    ModelFileError,
     TruncatedModelFile,
     UnknownModelFormat,
 )
@@ -43,8 +45,8 @@ log = logging.getLogger(__name__)
 
 HEADER_RE = re.compile(rb"[ \t]*(\d+)[ \t]+(\d+)[ \t]*\r?\n")
 _BLOCK = 8 << 20  # bytes read per step: big enough to amortise Python overhead, small for peak memory
-_TEXT_BLOCK = 4 << 20  # text bytes per parsing job: a few jobs in flight keep the cores busy
-_TEXT_PARALLEL_MIN = 16 << 20  # below this, worker threads cost more than they save
+_TEXT_BLOCK = 8 << 20  # text bytes parsed per step
+_TEXT_PARALLEL_MIN = 64 << 20  # below this, starting worker processes (~0.3 s) costs more than it saves
 
 
 @dataclass
@@ -438,126 +440,326 @@ def _text_workers() -> int:
     return max(1, min(4, cores))
 
 
-def _text_blocks(f: IO[bytes], block: int) -> Iterator[tuple[bytearray, int]]:
-    """Yield (buffer, end): a fresh buffer whose first ``end`` bytes are whole lines, the last ending in "\\n".
+def _text_rows(chunk: bytes, dims: int, path: Path, first_row: int) -> tuple[list[bytes], np.ndarray]:
+    """Parse complete lines of "word f1 .. fD": words by a byte scan, numbers by numpy's C parser.
 
-    Each buffer is read with readinto and then belongs to its consumer (the words are blanked in place
-    and a worker parses it), so the text is copied once from the file and never again.
+    np.loadtxt was the fastest float parser measured here (~70 ns a number; np.fromstring ~90 ns, and
+    neither runs in parallel on threads), so the parallel reader uses processes, each running this.
     """
-    carry = b""
-    while True:
-        buf = bytearray(len(carry) + block)
-        buf[: len(carry)] = carry
-        filled = len(carry)
-        view = memoryview(buf)
-        while filled < len(buf):
-            got = f.readinto(view[filled:])  # type: ignore[attr-defined]
-            if not got:
-                break
-            filled += got
-        view.release()
-        eof = filled < len(buf)
-        cut = buf.rfind(b"\n", 0, filled)
-        if eof:
-            if cut + 1 < filled and buf[cut + 1:filled].strip():  # a last line without its newline
-                del buf[filled:]
-                buf += b"\n"
-                cut = filled
-            if cut >= 0:
-                yield buf, cut + 1
-            return
-        if cut < 0:  # one line longer than the block: read on
-            carry = bytes(buf)
-            block *= 2
-            continue
-        carry = bytes(buf[cut + 1:filled])
-        yield buf, cut + 1
-
-
-def _split_words(buf: bytearray, end: int, dims: int, path: Path, first_row: int) -> tuple[bytes, int]:
-    """Take the word off each "word f1 .. fD" line of ``buf[:end]``, blanking it in place.
-
-    Returns the words joined by "\\n" and how many there were. The first line's numbers are counted here
-    so that a wrong header is reported in words; the rest are checked by their total in _parse_numbers.
-    """
-    words: list[bytearray] = []
+    words: list[bytes] = []
     append = words.append
-    find = buf.find
     pos = 0
-    while pos < end:
-        nl = find(b"\n", pos, end)
+    n = len(chunk)
+    find = chunk.find
+    while pos < n:
+        nl = find(b"\n", pos)
+        if nl < 0:
+            nl = n
         sp = find(b" ", pos, nl)
         if sp < 0:
-            if buf[pos:nl].strip():
+            if chunk[pos:nl].strip():
                 raise DimensionMismatch(
                     f"Line {first_row + len(words) + 1:,} of {path.name} has a word but no numbers.",
-                    "The file is damaged or is not a word2vec text file.")
-            pos = nl + 1  # a blank line: only whitespace, which the number parser skips
+                    "The file is damaged or is not a word2vec text file.",
+                )
+            chunk = chunk[:pos] + chunk[nl + 1:]  # rare: drop blank lines so rows line up
+            n = len(chunk)
+            find = chunk.find
             continue
-        if not words:
-            got = len(buf[sp + 1:nl].split())
-            if got != dims:
-                raise DimensionMismatch(
-                    f"{path.name} says its vectors have {dims} dimensions, but line {first_row + 1:,} "
-                    f"has {got} numbers.",
-                    "The header and the data disagree; the file is damaged or was edited.")
-        append(buf[pos:sp])
-        buf[pos:sp] = b" " * (sp - pos)
+        append(chunk[pos:sp])
         pos = nl + 1
-    return b"\n".join(words), len(words)
-
-
-def _parse_numbers(buf: bytearray, end: int, out: np.ndarray, row: int, k: int, path: Path) -> None:
-    """Parse one block's numbers into ``out[row:row + k]`` with numpy's C parser (it releases the GIL)."""
-    dims = out.shape[1]
-    text = np.frombuffer(buf, dtype=np.uint8, count=end)  # fromstring reads a buffer without copying it
-    try:
-        values = np.fromstring(text, dtype=np.float32, sep=" ")  # type: ignore[call-overload]
-    except ValueError:
-        values = None
-    if values is None or values.size != k * dims:
-        bad = _first_bad_line(bytes(buf[:end]), dims)
-        where = f" (line {row + bad + 1:,})" if bad is not None else ""
+    if not words:
+        return [], np.empty((0, dims), np.float32)
+    first_line = chunk[: chunk.find(b"\n")] if b"\n" in chunk else chunk
+    got = len(first_line.rstrip(b"\r ").split(b" ")) - 1
+    if got != dims:
         raise DimensionMismatch(
-            f"{path.name} has a line with a value that is not a number, or not {dims} numbers{where}.",
-            "The file is damaged or truncated.")
-    out[row:row + k] = values.reshape(k, dims)
+            f"{path.name} says its vectors have {dims} dimensions, but line {first_row + 1:,} has {got} numbers.",
+            "The header and the data disagree; the file is damaged or was edited.",
+        )
+    try:
+        arr = np.loadtxt(io.BytesIO(chunk), dtype=np.float32, usecols=range(1, dims + 1), delimiter=" ",
+                         comments=None, encoding="latin1", quotechar=None, ndmin=2)
+    except ValueError:
+        arr = None
+    # loadtxt ignores numbers past the last column it was asked for: count the separators too (one
+    # space per number, or one more where lines end with a space as the C tool writes them).
+    spaces = np.count_nonzero(np.frombuffer(chunk, np.uint8) == 32)
+    if arr is None or spaces not in (len(words) * dims, len(words) * (dims + 1)):
+        raise _bad_line(chunk, dims, path, first_row)
+    return words, arr
 
 
-def _first_bad_line(body: bytes, dims: int) -> int | None:
-    """Which line of a block does not parse (only used to word an error message)."""
+def _bad_line(chunk: bytes, dims: int, path: Path, first_row: int) -> DimensionMismatch:
+    """The error for the first line of ``chunk`` that is not "word" and ``dims`` numbers (error path only)."""
     row = 0
-    for line in body.split(b"\n"):
+    for line in chunk.split(b"\n"):
         if not line.strip():
             continue
+        nums = line.rstrip(b"\r ").split(b" ")[1:]
         try:
-            if np.fromstring(line, dtype=np.float32, sep=" ").size != dims:
-                return row
+            np.array(nums, dtype=np.float64)
+            ok = True
         except ValueError:
-            return row
+            ok = False
+        if len(nums) != dims or not ok:
+            what = f"{len(nums)} numbers" if len(nums) != dims else "a value that is not a number"
+            return DimensionMismatch(
+                f"{path.name} says its vectors have {dims} dimensions, but line {first_row + row + 1:,} has "
+                f"{what}.", "The file is damaged, truncated or was edited.")
         row += 1
-    return None
+    return DimensionMismatch(f"{path.name} has a line that is not a word and {dims} numbers.",
+                             "The file is damaged, truncated or was edited.")
 
 
-def _count_lines(path: Path, compression: str | None) -> int:
+def _text_chunks(f: IO[bytes], limit: int | None) -> Iterator[bytes]:
+    """Yield blocks of whole lines (each ending with a newline), reading at most ``limit`` bytes."""
+    carry = b""
+    left = limit
+    while True:
+        size = _TEXT_BLOCK if left is None else min(_TEXT_BLOCK, left)
+        more = f.read(size) if size > 0 else b""
+        if left is not None:
+            left -= len(more)
+        if not more:
+            if carry.strip():
+                yield carry if carry.endswith(b"\n") else carry + b"\n"
+            return
+        data = carry + more if carry else more
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            carry = data
+            continue
+        yield data[: cut + 1] if cut + 1 < len(data) else data
+        carry = data[cut + 1:]
+
+
+def _read_text_range(f: IO[bytes], limit: int | None, dims: int, rows: int, path: Path, first_row: int,
+                     emit: Callable[[int, np.ndarray], None]) -> tuple[bytes, int]:
+    """Parse up to ``rows`` lines from ``f``, handing each block's vectors to ``emit(row, block)``.
+
+    ``first_row`` is the file line the range starts at (for error messages). Returns the words joined
+    by "\n" and the number of rows.
+    """
+    blobs: list[bytes] = []
+    row = 0
+    for chunk in _text_chunks(f, limit):
+        words, arr = _text_rows(chunk, dims, path, first_row + row)
+        k = len(words)
+        if row + k > rows:
+            raise DimensionMismatch(
+                f"{path.name} has more lines than its header says.",
+                "The header and the data disagree; the file is damaged or was edited.")
+        emit(row, arr)
+        if k:
+            blobs.append(b"\n".join(words))
+        row += k
+    return b"\n".join(blobs), row
+
+
+def _count_lines(path: Path, compression: str | None, start: int = 0, end: int | None = None) -> int:
+    """Lines in the byte range (a last line without its newline counts too)."""
     count = 0
+    last = b"\n"
     with open_binary(path, compression) as f:
-        while block := f.read(_BLOCK):
-            count += block.count(b"\n")
-    return count
+        if start:
+            f.seek(start)
+        left = None if end is None else end - start
+        while left is None or left > 0:
+            block = f.read(_BLOCK if left is None else min(_BLOCK, left))
+            if not block:
+                break
+            if left is not None:
+                left -= len(block)
+            count += int(np.count_nonzero(np.frombuffer(block, np.uint8) == 10))  # 5x bytes.count
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def _line_start_after(path: Path, offset: int) -> int:
+    with open(path, "rb") as f:
+        f.seek(offset)
+        while True:
+            block = f.read(1 << 16)
+            if not block:
+                return os.path.getsize(path)
+            nl = block.find(b"\n")
+            if nl >= 0:
+                return offset + nl + 1
+            offset += len(block)
+
+
+def _text_worker_main() -> None:
+    """Entry point of a text-parsing worker process (see _read_text_in_processes for the protocol)."""
+    path, start, end, dims = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    out_ = sys.stdout.buffer
+    count = _count_lines(Path(path), None, start, end)
+    out_.write(b"count %d\n" % count)
+    out_.flush()
+    answer = sys.stdin.buffer.readline().split()
+    if len(answer) != 2 or answer[0] != b"row0":
+        return
+
+    def emit(row: int, block: np.ndarray) -> None:
+        data = np.ascontiguousarray(block, dtype="<f4")
+        out_.write(b"rows %d %d\n" % (len(data), data.nbytes))
+        out_.write(memoryview(cast(Any, data)).cast("B"))
+        out_.flush()
+
+    try:
+        with open(path, "rb") as f:
+            f.seek(start)
+            blob, k = _read_text_range(f, end - start, dims, count, Path(path), int(answer[1]), emit)
+    except ModelFileError as err:
+        out_.write(b"error " + json.dumps([type(err).__name__, err.message, err.hint]).encode() + b"\n")
+    else:
+        out_.write(b"done %d %d\n" % (k, len(blob)) + blob)
+    out_.flush()
+
+
+class _Worker:
+    """One text-parsing worker process, and what it has sent back so far."""
+
+    def __init__(self, path: Path, start: int, end: int, dims: int) -> None:
+        root = str(Path(__file__).resolve().parents[2])  # so the worker imports this same code
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
+        code = "from explorer.core.textformats import _text_worker_main; _text_worker_main()"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(start), str(end), str(dims)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     env=env)
+        self.rows = 0
+        self.result: tuple[Any, ...] | None = None
+        self.thread: threading.Thread | None = None
+
+    def count(self) -> int | None:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().split()
+        return int(line[1]) if len(line) == 2 and line[0] == b"count" else None
+
+    def start_parsing(self, row0: int | None, into: memoryview | None = None, limit: int = 0) -> None:
+        """Tell the worker where its range starts (None: stop), and copy its rows into ``into``."""
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(b"row0 %d\n" % row0 if row0 is not None else b"stop\n")
+            self.proc.stdin.close()
+        except OSError:
+            return
+        if row0 is not None and into is not None:
+            self.thread = threading.Thread(target=self._listen, args=(into, limit), daemon=True)
+            self.thread.start()
+
+    def _listen(self, into: memoryview, limit: int) -> None:
+        """Read the worker's messages; vector rows go straight into ``into`` (readinto, no copies)."""
+        out = cast(io.BufferedReader, self.proc.stdout)
+        offset = 0
+        for line in iter(out.readline, b""):
+            word, _, rest = line.partition(b" ")
+            if word == b"rows":
+                k, size = map(int, rest.split())
+                if offset + size > limit:
+                    return
+                end = offset + size
+                while offset < end:
+                    got = out.readinto(into[offset:end])
+                    if not got:
+                        return
+                    offset += got
+                self.rows += k
+            elif word == b"done":
+                k, size = map(int, rest.split())
+                self.result = ("ok", k, out.read(size))
+                return
+            elif word == b"error":
+                self.result = ("error", *json.loads(rest))
+                return
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        if self.thread is not None:
+            self.thread.join()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self.proc.wait()
+
+
+def _read_text_in_processes(path: Path, body_start: int, n: int, dims: int, report: Reporter,
+                            cancel: CancelToken | None) -> tuple[np.ndarray, bytes] | None:
+    """Parse the file's byte ranges in worker processes, one per core.
+
+    Each worker counts the lines of its range, is told the row its range starts at, parses it with
+    np.loadtxt and streams the float32 rows back through its stdout, which a thread here reads straight
+    into the matrix; then it sends its words. Returns None when that cannot work out (blank or extra
+    lines, a worker that died) and the one-process reader takes over. Workers are fresh interpreters
+    that import only this module: nothing is forked (the GUI calls this from a QThread), and nothing of
+    the caller's script runs again in them (as it would with multiprocessing's spawn).
+    """
+    workers = _text_workers()
+    size = os.path.getsize(path)
+    cuts = [body_start] + [_line_start_after(path, body_start + (size - body_start) * k // workers)
+                           for k in range(1, workers)] + [size]
+    ranges = [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
+    procs: list[_Worker] = []
+    try:
+        try:
+            for a, b in ranges:
+                procs.append(_Worker(path, a, b, dims))
+        except (OSError, ValueError) as err:  # e.g. an embedded interpreter without a usable executable
+            log.info("reading %s in one process: cannot start workers (%s)", path.name, err)
+            return None
+        report(0, n, "Reading vectors")
+        counts = [w.count() for w in procs]
+        if any(c is None for c in counts) or sum(c or 0 for c in counts) != n:
+            for w in procs:
+                w.start_parsing(None)
+            return None
+        out = new_matrix(n, dims)
+        flat = memoryview(cast(Any, out)).cast("B")
+        row = 0
+        for w, c in zip(procs, counts):
+            assert c is not None
+            w.start_parsing(row, flat[row * dims * 4:(row + c) * dims * 4], c * dims * 4)
+            row += c
+        while any(w.thread is not None and w.thread.is_alive() for w in procs):
+            time.sleep(0.05)
+            report(sum(w.rows for w in procs), n, "Reading vectors")
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+        for w in procs:
+            if w.result is not None and w.result[0] == "error":
+                from explorer.core import errors
+
+                raise getattr(errors, w.result[1], ModelFileError)(w.result[2], w.result[3])
+        if any(w.result is None or w.result[1] != c or w.rows != c for w, c in zip(procs, counts)):
+            return None  # a worker died, or its lines were not all vectors
+        if sys.byteorder != "little":
+            out.byteswap(inplace=True)
+        return out, b"\n".join(w.result[2] for w in procs if w.result and w.result[1])
+    finally:
+        for w in procs:
+            w.stop()
+
+
+def _parallel_text_possible(path: Path, compression: str | None) -> bool:
+    # Frozen builds: sys.executable is the application itself, which cannot run a worker. Windows: a
+    # worker started from the GUI would flash a console window, and this path is only tested on POSIX.
+    return (compression is None and os.name == "posix" and not getattr(sys, "frozen", False)
+            and bool(sys.executable) and _text_workers() > 1)
 
 
 def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToken | None = None,
                 compression: str | None = None, header: bool = True, parallel: bool | None = None) -> RawVectors:
     """Read the C word2vec text format, with or without its "words dimensions" header line.
 
-    The reading thread takes the words off each block of lines; numpy's C parser turns the numbers into
-    float32 on worker threads (it releases the GIL), then they are copied into the preallocated matrix.
-    Threads rather than processes: the GUI calls this from a QThread, where forking is unsafe.
+    Large uncompressed files are parsed by one worker process per core (``parallel=None`` decides by
+    size; frozen builds and Windows read in this process).
     """
     if header:
         with open_binary(path, compression) as f:
             n, dims, _ = _parse_header(f, path)
+        m = HEADER_RE.match(read_head(path, 4096))
+        body_start = m.end() if m else 0
     else:
         with open_binary(path, compression) as f:
             first = f.readline()
@@ -566,61 +768,35 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
             raise UnknownModelFormat(f"{path.name} is not a word2vec text file.",
                                      "Check that it is a word2vec model file.")
         n = _count_lines(path, compression)
-        with open_binary(path, compression) as f:
-            data_end = f.seek(0, io.SEEK_END) if compression is None else None
-            if data_end:
-                f.seek(data_end - 1)
-                if f.read(1) != b"\n":
-                    n += 1
+        body_start = 0
     if parallel is None:
         parallel = os.path.getsize(path) >= _TEXT_PARALLEL_MIN
-    workers = _text_workers() if parallel else 1
+    if parallel and _parallel_text_possible(path, compression):
+        got = _read_text_in_processes(path, body_start, n, dims, report, cancel)
+        if got is not None:
+            out, blob = got
+            keys, replaced = _decode_blob(blob.replace(b"\r", b"") if b"\r" in blob else blob, n)
+            report(n, n, "Reading vectors")
+            return RawVectors(keys, out, (n, dims) if header else None, replaced, [], compression)
     out = new_matrix(n, dims)
-    blobs: list[bytes] = []
-    row = 0
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="w2v-text") if workers > 1 else None
-    pending: deque[Future[None]] = deque()
-    try:
-        with open_binary(path, compression) as f:
-            if header:
-                f.readline()
-            for buf, end in _text_blocks(f, _TEXT_BLOCK):
-                blob, k = _split_words(buf, end, dims, path, row)
-                if row + k > n:
-                    raise DimensionMismatch(
-                        f"{path.name} has more lines than its header says ({n:,} words).",
-                        "The header and the data disagree; the file is damaged or was edited.")
-                if pool is None:
-                    _parse_numbers(buf, end, out, row, k, path)
-                else:
-                    pending.append(pool.submit(_parse_numbers, buf, end, out, row, k, path))
-                    while len(pending) > workers:  # bounded: only a few blocks are in memory at once
-                        pending.popleft().result()
-                del buf
-                if k:
-                    blobs.append(blob)
-                row += k
-                report(row, n, "Reading vectors")
-                if cancel is not None:
-                    cancel.raise_if_cancelled()
-            while pending:
-                pending.popleft().result()
-    finally:
-        if pool is not None:
-            for fut in pending:
-                fut.cancel()
-            pool.shutdown(wait=True)
+
+    def emit(row: int, block: np.ndarray) -> None:
+        out[row:row + len(block)] = block
+        report(row + len(block), n, "Reading vectors")
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+
+    with open_binary(path, compression) as f:
+        if header:
+            f.readline()
+        blob, row = _read_text_range(f, None, dims, n, path, 0, emit)
     if row < n:
         if header:
             raise TruncatedModelFile(
                 f"{path.name} says it has {n:,} words but only {row:,} lines were found: it is incomplete.",
                 "Download it again (the download was probably interrupted).")
         out = out[:row]
-    blob = b"\n".join(blobs)
-    del blobs
-    if b"\r" in blob:
-        blob = blob.replace(b"\r", b"")
-    keys, replaced = _decode_blob(blob, row)
+    keys, replaced = _decode_blob(blob.replace(b"\r", b"") if b"\r" in blob else blob, row)
     return RawVectors(keys, out, (n, dims) if header else None, replaced, [], compression)
 
 

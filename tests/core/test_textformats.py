@@ -62,8 +62,17 @@ def test_c_formats_match_gensim(kind: str, fmt: str, files: dict[str, Path], kv:
     assert [x for x, _ in m.wv.most_similar(w, topn=5)] == [x for x, _ in kv.most_similar(w, topn=5)]
 
 
-def test_parallel_text_reader_gives_same_result(files: dict[str, Path]) -> None:
+def test_parallel_text_reader_gives_same_result(files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(textformats, "_text_workers", lambda: 3)  # three worker processes, even on one core
     one = textformats.read_c_text(files["txt"], parallel=False)
+    raw = files["txt"].read_bytes()
+    n, dims = map(int, raw[: raw.index(b"\n")].split())
+    got = textformats._read_text_in_processes(files["txt"], raw.index(b"\n") + 1, n, dims,
+                                              lambda *a: None, None)
+    assert got is not None  # the workers did the work (None would mean the one-process fallback)
+    vectors, blob = got
+    assert blob.decode().split("\n") == one.keys
+    np.testing.assert_array_equal(vectors, one.vectors)
     two = textformats.read_c_text(files["txt"], parallel=True)
     assert one.keys == two.keys
     np.testing.assert_array_equal(one.vectors, two.vectors)
@@ -134,7 +143,7 @@ def test_sniff_text_corpus_is_not_a_model(tmp_path: Path) -> None:
 
 def test_sniff_header_less_and_long_lines(tmp_path: Path) -> None:
     f = tmp_path / "wide.txt"
-    rows = ["词%d " % i + " ".join("%.6f" % x for x in np.linspace(-1, 1, 1000)) for i in range(3)]
+    rows = [f"词{i} " + " ".join(f"{x:.6f}" for x in np.linspace(-1, 1, 1000)) for i in range(3)]
     f.write_text("\n".join(rows) + "\n", "utf-8")
     assert sniff_format(f) == "c-text-noheader"
     g = tmp_path / "wide_h.txt"
@@ -260,24 +269,45 @@ def test_cache_keeps_words_with_newlines(cache: Path, tmp_path: Path) -> None:
     assert textformats.load_cached("e").keys == []  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("parallel", [False, True])
-@pytest.mark.parametrize("bad,message", [
-    (b"\xe4\xb8\x99 1 2 x3\n", "not a number"),
-    (b"\xe4\xb8\x99 1 2\n", "not 3 numbers"),
-    (b"\xe4\xb8\x99 1 2 3 4\n", "not 3 numbers"),
-    (b"\xe4\xb8\x99\n", "a word but no numbers"),
-])
-def test_text_errors_name_the_line(bad: bytes, message: str, parallel: bool, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from explorer.core.errors import DimensionMismatch
-
-    monkeypatch.setattr(textformats, "_TEXT_BLOCK", 64)  # many blocks, so the bad line is not in the first
+def _text_with(bad: bytes, tmp_path: Path) -> Path:
     good = "".join(f"词{i} {i} {i + 1} {i + 2}\n" for i in range(20)).encode()
     f = tmp_path / "bad.txt"
     f.write_bytes(b"41 3\n" + good + bad + good)
+    return f
+
+
+@pytest.mark.parametrize("bad,message", [
+    (b"\xe4\xb8\x99 1 2 x3\n", "not a number"),
+    (b"\xe4\xb8\x99 1 2\n", "has 2 numbers"),
+    (b"\xe4\xb8\x99 1 2 3 4\n", "has 4 numbers"),
+    (b"\xe4\xb8\x99\n", "a word but no numbers"),
+])
+def test_text_errors_name_the_line(bad: bytes, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.errors import DimensionMismatch
+
+    monkeypatch.setattr(textformats, "_TEXT_BLOCK", 64)  # many blocks, so the bad line is not in the first
     with pytest.raises(DimensionMismatch, match=message) as err:
-        textformats.read_c_text(f, parallel=parallel)
-    assert "21" in str(err.value)  # the bad line is the 21st vector line
+        textformats.read_c_text(_text_with(bad, tmp_path), parallel=False)
+    assert "line 21" in str(err.value).lower()  # the 21st vector line
+
+
+def test_worker_processes_report_errors_cancel_and_fall_back(tmp_path: Path, files: dict[str, Path],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core.errors import Cancelled, DimensionMismatch
+    from explorer.core.tasks import CancelToken
+
+    monkeypatch.setattr(textformats, "_text_workers", lambda: 2)  # processes even on a one-core machine
+    with pytest.raises(DimensionMismatch, match="line 21 has 4 numbers"):
+        textformats.read_c_text(_text_with(b"\xe4\xb8\x99 1 2 3 4\n", tmp_path), parallel=True)
+    # a blank line: the line counts disagree with the header, so one process reads it (and skips it)
+    blank = tmp_path / "blank.txt"
+    blank.write_bytes(b"2 2\n\xe7\x94\xb2 1 2\n\n\xe4\xb9\x99 3 4\n")
+    raw = textformats.read_c_text(blank, parallel=True)
+    assert raw.keys == ["甲", "乙"] and raw.vectors.tolist() == [[1, 2], [3, 4]]
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        textformats.read_c_text(files["txt"], parallel=True, cancel=token)
 
 
 def test_text_blocks_longer_lines_than_the_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -199,7 +199,7 @@ def test_background_of_frequent_words_and_export(window, qtbot, full_model_path,
     with qtbot.waitSignal(plot.plot_ready, timeout=TIMEOUT):
         plot.set_background(True, 1000)
     assert len(plot.data.background_words) == 1000
-    shown = [label for label in plot._background_labels if label.isVisible()]
+    shown = plot.background_labels()
     assert 0 < len(shown) <= 300
     png = plot.export(tmp_path / "plot.png")
     svg = plot.export(tmp_path / "plot.svg")

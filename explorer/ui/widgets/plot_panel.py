@@ -1,7 +1,8 @@
 """Plot panel: a 2D PCA of the query and its results, with an optional background of frequent words.
 
-One ScatterPlotItem per layer fed numpy arrays, shared pens and brushes, and text labels only for the points
-in view (capped), so 10,000 background points stay smooth. Hover shows the word and score; a click searches it.
+One ScatterPlotItem per layer fed numpy arrays, shared pens and brushes, and all text labels of a layer drawn
+by one item (only for points in view, capped), so 10,000 background points stay smooth. Hover shows the word
+and score; a click searches it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QStaticText
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolTip, QVBoxLayout, QWidget,
 )
@@ -106,6 +107,79 @@ def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int
     return PlotData(request, xy.reshape(-1, 2), None, tuple(float(v) for v in fit.explained_variance_ratio))
 
 
+@dataclass(frozen=True)
+class Label:
+    x: float
+    y: float
+    text: str
+    colour: QColor
+    bold: bool = False
+
+
+class LabelLayer(pg.GraphicsObject):
+    """Many short text labels drawn by one item, in screen pixels next to their data point.
+
+    A pyqtgraph TextItem per label costs a transform update per label whenever the view moves and a paint
+    call each; hundreds of them took most of a frame. Here a view change costs nothing until the next paint,
+    which draws cached QStaticTexts.
+    """
+
+    def __init__(self, font: QFont, anchor: tuple[float, float]) -> None:
+        super().__init__()
+        self._fonts = {False: QFont(font), True: QFont(font)}
+        self._fonts[True].setBold(True)
+        self._anchor = anchor
+        self._labels: tuple[Label, ...] = ()
+        self._static: dict[tuple[str, bool], QStaticText] = {}
+
+    @property
+    def labels(self) -> tuple[Label, ...]:
+        return self._labels
+
+    def set_labels(self, labels: tuple[Label, ...]) -> None:
+        if labels != self._labels:
+            self._labels = labels
+            if len(self._static) > 5000:
+                self._static.clear()
+            self.update()
+
+    def _text(self, text: str, bold: bool) -> QStaticText:
+        static = self._static.get((text, bold))
+        if static is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=self._fonts[bold])
+            self._static[(text, bold)] = static
+        return static
+
+    # The item covers the whole view (the ViewBox clips it) and takes no part in auto-ranging.
+    def boundingRect(self) -> QRectF:
+        rect = self.viewRect()
+        return QRectF() if rect is None else rect
+
+    def dataBounds(self, axis: int, frac: float = 1.0, orthoRange: Any = None) -> None:
+        return None
+
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+
+    def paint(self, painter: QPainter, *args: Any) -> None:
+        if not self._labels:
+            return
+        to_device = painter.transform()
+        painter.save()
+        painter.resetTransform()
+        ax, ay = self._anchor
+        for label in self._labels:
+            static = self._text(label.text, label.bold)
+            size = static.size()
+            at = to_device.map(QPointF(label.x, label.y))
+            painter.setFont(self._fonts[label.bold])
+            painter.setPen(label.colour)
+            painter.drawStaticText(QPointF(at.x() - ax * size.width(), at.y() - ay * size.height()), static)
+        painter.restore()
+
+
 class PlotPanel(QWidget):
     """Signals: word_activated(str) when a point is clicked; plot_ready() after a new plot is drawn."""
 
@@ -142,6 +216,8 @@ class PlotPanel(QWidget):
         self._bg_brush = pg.mkBrush(150, 150, 150, 90)
         self._role_brushes = {role: pg.mkBrush(colour) for role, colour in ROLE_COLOURS.items()}
         self._role_pen = pg.mkPen(255, 255, 255, width=1.2)
+        self._role_label_colours = {role: colour.darker(130) for role, colour in ROLE_COLOURS.items()}
+        self._background_label_colour = QColor(130, 130, 130)
         self.background_item = pg.ScatterPlotItem(size=5, pen=self._no_pen, brush=self._bg_brush, pxMode=True)
         self.background_item.setZValue(-10)
         self.query_item = pg.ScatterPlotItem(size=11, pen=self._role_pen, pxMode=True)
@@ -152,8 +228,12 @@ class PlotPanel(QWidget):
         self.plot.addItem(self.arrow_curve)
         self.plot.addItem(self.query_item)
         self._arrow_heads: list[pg.ArrowItem] = []
-        self._labels: list[pg.TextItem] = []
-        self._background_labels: list[pg.TextItem] = []
+        self.label_layer = LabelLayer(self._label_font, anchor=(-0.15, 1.0))
+        self.label_layer.setZValue(20)
+        self.background_label_layer = LabelLayer(self._background_font, anchor=(0.5, 1.2))
+        self.background_label_layer.setZValue(-5)
+        self.plot.addItem(self.background_label_layer)
+        self.plot.addItem(self.label_layer)
 
         self.background_box = QCheckBox(self)
         self.background_box.setObjectName("backgroundCheck")
@@ -344,10 +424,13 @@ class PlotPanel(QWidget):
         log.info("Plot failed: %s", err)
 
     # --- drawing ---------------------------------------------------------------------------------
+    def background_labels(self) -> tuple[str, ...]:
+        """The background words labelled in the current view."""
+        return tuple(label.text for label in self.background_label_layer.labels)
+
     def _draw(self) -> None:
-        for item in self._labels + self._arrow_heads:
+        for item in self._arrow_heads:
             self.plot.removeItem(item)
-        self._labels.clear()
         self._arrow_heads.clear()
         data = self._data
         if data is None:
@@ -355,6 +438,7 @@ class PlotPanel(QWidget):
             self.background_item.setData(x=[], y=[])
             self._drawn_background = None
             self.arrow_curve.setData(x=[], y=[])
+            self.label_layer.set_labels(())
             self._update_background_labels()
             self.status.setText(self.tr("Search for a word to see it among its neighbours.") if self._model else "")
             return
@@ -366,18 +450,10 @@ class PlotPanel(QWidget):
         brushes = [self._role_brushes.get(role, self._role_brushes["result"]) for role in request.roles]
         sizes = [14 if role == "query" else 11 for role in request.roles]
         self.query_item.setData(x=data.xy[:, 0], y=data.xy[:, 1], brush=brushes, size=sizes)
-        for i, word in enumerate(request.words):
-            role = request.roles[i]
-            colour = ROLE_COLOURS.get(role, ROLE_COLOURS["result"]).darker(130)
-            label = pg.TextItem(word, color=colour, anchor=(0, 1))
-            font = QFont(self._label_font)
-            if role in ("query", "input", "odd"):
-                font.setBold(True)
-            label.setFont(font)
-            label.setPos(float(data.xy[i, 0]), float(data.xy[i, 1]))
-            label.setZValue(20)
-            self.plot.addItem(label)
-            self._labels.append(label)
+        self.label_layer.set_labels(tuple(
+            Label(float(data.xy[i, 0]), float(data.xy[i, 1]), word, self._role_label_colours.get(
+                role, self._role_label_colours["result"]), role in ("query", "input", "odd"))
+            for i, (word, role) in enumerate(zip(request.words, request.roles))))
         self._draw_arrows(data)
         if len(data.xy):
             self._fit_to(data.xy)
@@ -423,8 +499,7 @@ class PlotPanel(QWidget):
     def _update_background_labels(self) -> None:
         data = self._data
         if data is None or not len(data.background_xy):
-            for label in self._background_labels:
-                label.hide()
+            self.background_label_layer.set_labels(())
             return
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         xy = data.background_xy
@@ -445,18 +520,9 @@ class PlotPanel(QWidget):
         chosen = [int(in_view[j]) for j in first
                   if int(keys[j]) not in occupied and data.background_words[int(in_view[j])] not in taken]
         chosen = chosen[:MAX_BACKGROUND_LABELS]
-        while len(self._background_labels) < len(chosen):
-            label = pg.TextItem("", color=(130, 130, 130), anchor=(0.5, 1.2))
-            label.setFont(self._background_font)
-            label.setZValue(-5)
-            self.plot.addItem(label)
-            self._background_labels.append(label)
-        for label, i in zip(self._background_labels, chosen):
-            label.setText(data.background_words[i])
-            label.setPos(float(xy[i, 0]), float(xy[i, 1]))
-            label.show()
-        for label in self._background_labels[len(chosen):]:
-            label.hide()
+        colour = self._background_label_colour
+        self.background_label_layer.set_labels(tuple(
+            Label(float(xy[i, 0]), float(xy[i, 1]), data.background_words[i], colour) for i in chosen))
 
     # --- hover and click -----------------------------------------------------------------------
     def _hit(self, scene_pos: QPointF) -> tuple[str, float | None] | None:

@@ -8,6 +8,7 @@ large vocabularies uses an int8 candidate scan (faiss) with an exact float32 re-
 from __future__ import annotations
 
 import bisect
+import heapq
 import logging
 import math
 import os
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "Neighbour", "Neighbours", "Analogy", "Similarity", "OddOneOut", "RelatedWord", "Related", "Keyword",
     "Keywords", "neighbours", "neighbours_of_vector", "batch_neighbours", "batch_neighbour_indices",
-    "suggest", "complete", "analogy", "similarity", "odd_one_out", "related", "keywords", "prepare",
-    "segment",
+    "suggest", "complete", "completion_ready", "analogy", "similarity", "odd_one_out", "related", "keywords",
+    "prepare", "segment",
 ]
 
 # Below this many matrix elements an exact scan is as fast as any index, so no index is built.
@@ -195,15 +196,38 @@ class _VocabSearch:
 
     _SEP = "\x00"
 
+    # Built on a worker thread while the GUI runs: no single call may hold the GIL for long, so no sorted()
+    # or dict() over the whole vocabulary (~100 ms each at 350k words); numpy sorts without the GIL.
+    _CHUNK = 16384
+    _NUMPY_MAX_LEN = 64  # a fixed-width numpy string array costs 4 bytes x longest word per word
+
     def __init__(self, words: Sequence[str]) -> None:
         self.words = words
         lowered = [str(w).lower() for w in words]
-        order = sorted(range(len(words)), key=lowered.__getitem__)
-        self.sorted_keys = [lowered[i] for i in order]
-        self.sorted_ranks = np.asarray(order, dtype=np.int64)
+        order = self._order(lowered)
+        self.sorted_keys = [lowered[i] for i in order.tolist()]
+        self.sorted_ranks = order
         self.joined = self._SEP.join(lowered)
-        lengths = np.fromiter((len(w) + 1 for w in lowered), dtype=np.int64, count=len(lowered))
-        self.starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        # code points, as str.find counts them; a separator ends each word
+        code_points = np.frombuffer(self.joined.encode("utf-32-le"), dtype=np.uint32)
+        ends = np.flatnonzero(code_points == 0)
+        if len(ends) != max(len(lowered) - 1, 0):  # a word holding a NUL itself: count lengths instead
+            ends = np.cumsum(np.fromiter((len(w) + 1 for w in lowered), dtype=np.int64, count=len(lowered)))[:-1] - 1
+        self.starts = np.concatenate(([0], ends + 1))[:max(len(lowered), 1)].astype(np.int64)
+
+    @classmethod
+    def _order(cls, keys: list[str]) -> np.ndarray:
+        """Indices that sort ``keys`` (Python's str order, ties by index), in short GIL-holding steps."""
+        n = len(keys)
+        longest = max((len(k) for k in keys), default=0)
+        if 0 < longest <= cls._NUMPY_MAX_LEN:
+            # numpy compares unicode by code point like Python does; only trailing NULs differ (never in keys)
+            table = np.empty(n, dtype=f"<U{longest}")
+            for s, e in _chunks(n, cls._CHUNK):
+                table[s:e] = keys[s:e]
+            return np.argsort(table, kind="stable").astype(np.int64)
+        runs = [sorted(range(s, e), key=keys.__getitem__) for s, e in _chunks(n, cls._CHUNK)]
+        return np.fromiter(heapq.merge(*runs, key=keys.__getitem__), dtype=np.int64, count=n)
 
     def prefix(self, prefix: str, limit: int) -> list[int]:
         key = prefix.lower()
@@ -233,6 +257,11 @@ class _VocabSearch:
 
 def _vocab_search(model: LoadedModel) -> _VocabSearch:
     return _cached(model, "query.vocab_search", lambda: _VocabSearch(model.wv.index_to_key))  # type: ignore[no-any-return]
+
+
+def completion_ready(model: LoadedModel) -> bool:
+    """Whether ``complete`` answers at once (its index is built), so a GUI thread may call it."""
+    return model.cache.get("query.vocab_search") is not None
 
 
 def complete(model: LoadedModel, prefix: str, limit: int = 10) -> tuple[str, ...]:
@@ -438,28 +467,43 @@ class _Int8Index:
         return cand, bound
 
 
-def _index(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> _Int8Index | None:
+def _index(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None,
+           wait: bool = True) -> _Int8Index | None:
+    """The int8 index, built on first use. With ``wait=False``, None while another thread is building it
+    (``prepare`` in the background): an exact scan answers sooner than waiting seconds for the index."""
     vectors = model.wv.vectors
     if vectors.size < INDEX_MIN_ELEMENTS:
         return None
-    return _cached(model, "query.int8_index",  # type: ignore[no-any-return]
-                   lambda: _Int8Index(vectors, _norms(model), report, cancel))
+    key = "query.int8_index"
+    if wait or model.cache.get(key) is not None:
+        return _cached(model, key, lambda: _Int8Index(vectors, _norms(model), report, cancel))  # type: ignore[no-any-return]
+    lock = _lock(model, key)
+    if not lock.acquire(blocking=False):
+        return None
+    try:
+        return _cached(model, key, lambda: _Int8Index(vectors, _norms(model), report, cancel))  # type: ignore[no-any-return]
+    finally:
+        lock.release()
 
 
 def prepare(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> None:
     """Build everything the queries need once (norms, search index, vocabulary search) ahead of time.
 
     Optional: each query builds what it needs lazily. The UI calls this on a worker thread after opening a
-    model so the first search is instant. Safe to call from several threads.
+    model so the first search is instant. Safe to call from several threads. The slow search index comes
+    last: until it is ready, neighbour queries from other threads use an exact scan rather than wait for it.
     """
     report(0, 3, "Computing vector norms")
     _norms(model)
+    _safe_norms(model)
     if cancel is not None:
         cancel.raise_if_cancelled()
-    _index(model, report, cancel)
-    report(2, 3, "Indexing the vocabulary")
+    report(1, 3, "Indexing the vocabulary")
     _vocab_search(model)
     _tokenizer(model)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    _index(model, lambda done, total, stage: report(2 + done / max(total, 1), 3, stage), cancel)
     report(3, 3, "Ready")
 
 
@@ -467,7 +511,7 @@ def _top_k(model: LoadedModel, mean: np.ndarray, n: int, exclude: set[int], rest
     """Exact top-n rows by gensim's cosine (dot / norm), skipping ``exclude``. Returns (index, score)."""
     total = len(model.wv.vectors)
     end = total if restrict is None else max(0, min(int(restrict), total))
-    index = _index(model) if end == total else None
+    index = _index(model, wait=False) if end == total else None
     if index is None:
         return _top_from_scores(_exact_scores(model, mean, end), n, exclude)
     vectors = model.wv.vectors

@@ -593,12 +593,6 @@ def _text_worker_main() -> None:
     """Entry point of a text-parsing worker process (see _read_text_in_processes for the protocol)."""
     path, start, end, dims = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     out_ = sys.stdout.buffer
-    count = _count_lines(Path(path), None, start, end)
-    out_.write(b"count %d\n" % count)
-    out_.flush()
-    answer = sys.stdin.buffer.readline().split()
-    if len(answer) != 2 or answer[0] != b"row0":
-        return
 
     def emit(row: int, block: np.ndarray) -> None:
         data = np.ascontiguousarray(block, dtype="<f4")
@@ -609,91 +603,107 @@ def _text_worker_main() -> None:
     try:
         with open(path, "rb") as f:
             f.seek(start)
-            blob, k = _read_text_range(f, end - start, dims, count, Path(path), int(answer[1]), emit)
-    except ModelFileError as err:
-        out_.write(b"error " + json.dumps([type(err).__name__, err.message, err.hint]).encode() + b"\n")
+            blob, k = _read_text_range(f, end - start, dims, 1 << 62, Path(path), 0, emit)
+    except ModelFileError:
+        out_.write(b"error\n")  # the caller reads the file again in one process, to say where and why
     else:
         out_.write(b"done %d %d\n" % (k, len(blob)) + blob)
     out_.flush()
 
 
 class _Worker:
-    """One text-parsing worker process, and what it has sent back so far."""
+    """One text-parsing worker process; a thread here copies the rows it sends into the matrix."""
 
     def __init__(self, path: Path, start: int, end: int, dims: int) -> None:
         root = str(Path(__file__).resolve().parents[2])  # so the worker imports this same code
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         code = "from explorer.core.textformats import _text_worker_main; _text_worker_main()"
         self.proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(start), str(end), str(dims)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     env=env)
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=env)
         self.rows = 0
-        self.result: tuple[Any, ...] | None = None
-        self.thread: threading.Thread | None = None
+        self.result: tuple[int, bytes] | None = None
+        self.target: queue.Queue[tuple[memoryview, int] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._listen, daemon=True)
+        self.thread.start()
 
-    def count(self) -> int | None:
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline().split()
-        return int(line[1]) if len(line) == 2 and line[0] == b"count" else None
+    def place(self, into: memoryview | None, rows: int = 0) -> None:
+        """Where this worker's rows go (at most ``rows`` of them), once the rows before it are counted."""
+        self.target.put(None if into is None else (into, rows))
 
-    def start_parsing(self, row0: int | None, into: memoryview | None = None, limit: int = 0) -> None:
-        """Tell the worker where its range starts (None: stop), and copy its rows into ``into``."""
-        assert self.proc.stdin is not None
-        try:
-            self.proc.stdin.write(b"row0 %d\n" % row0 if row0 is not None else b"stop\n")
-            self.proc.stdin.close()
-        except OSError:
-            return
-        if row0 is not None and into is not None:
-            self.thread = threading.Thread(target=self._listen, args=(into, limit), daemon=True)
-            self.thread.start()
-
-    def _listen(self, into: memoryview, limit: int) -> None:
-        """Read the worker's messages; vector rows go straight into ``into`` (readinto, no copies)."""
+    def _listen(self) -> None:
         out = cast(io.BufferedReader, self.proc.stdout)
+        into: memoryview | None = None
+        rows = 0
+        early: list[bytes] = []  # rows that arrive before their place is known (while lines are counted)
         offset = 0
         for line in iter(out.readline, b""):
             word, _, rest = line.partition(b" ")
-            if word == b"rows":
-                k, size = map(int, rest.split())
-                if offset + size > limit:
+            if word not in (b"rows", b"done"):
+                return
+            k, size = map(int, rest.split())
+            if into is None and (word == b"done" or not self.target.empty()):
+                target = self.target.get()
+                if target is None or sum(map(len, early)) > len(target[0]):
                     return
-                end = offset + size
-                while offset < end:
-                    got = out.readinto(into[offset:end])
-                    if not got:
-                        return
-                    offset += got
+                into, rows = target
+                for data in early:
+                    into[offset:offset + len(data)] = data
+                    offset += len(data)
+                early.clear()
+            if word == b"done":
+                self.result = (k, out.read(size))
+                return
+            if into is None:
+                early.append(out.read(size))
                 self.rows += k
-            elif word == b"done":
-                k, size = map(int, rest.split())
-                self.result = ("ok", k, out.read(size))
-                return
-            elif word == b"error":
-                self.result = ("error", *json.loads(rest))
-                return
+                continue
+            if self.rows + k > rows or offset + size > len(into):
+                return  # more lines than expected: the one-process reader will say so
+            end = offset + size
+            while offset < end:
+                got = out.readinto(into[offset:end])
+                if not got:
+                    return
+                offset += got
+            self.rows += k
 
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
-        if self.thread is not None:
-            self.thread.join()
-        for pipe in (self.proc.stdin, self.proc.stdout):
-            if pipe is not None:
-                pipe.close()
+        self.target.put(None)
+        self.thread.join()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         self.proc.wait()
+
+
+def _count_ranges(path: Path, ranges: list[tuple[int, int]]) -> list[int]:
+    """Lines in each byte range, counted on threads (reading and numpy's counting release the GIL)."""
+    counts = [0] * len(ranges)
+
+    def count(i: int) -> None:
+        counts[i] = _count_lines(path, None, *ranges[i])
+
+    threads = [threading.Thread(target=count, args=(i,)) for i in range(len(ranges))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return counts
 
 
 def _read_text_in_processes(path: Path, body_start: int, n: int, dims: int, report: Reporter,
                             cancel: CancelToken | None) -> tuple[np.ndarray, bytes] | None:
     """Parse the file's byte ranges in worker processes, one per core.
 
-    Each worker counts the lines of its range, is told the row its range starts at, parses it with
-    np.loadtxt and streams the float32 rows back through its stdout, which a thread here reads straight
-    into the matrix; then it sends its words. Returns None when that cannot work out (blank or extra
-    lines, a worker that died) and the one-process reader takes over. Workers are fresh interpreters
-    that import only this module: nothing is forked (the GUI calls this from a QThread), and nothing of
-    the caller's script runs again in them (as it would with multiprocessing's spawn).
+    Each worker parses its range with np.loadtxt and streams the float32 rows back through its
+    stdout, which a thread here reads straight into the matrix (at the row where the range starts,
+    known once this process has counted the lines before it, while the workers start up); then it
+    sends its words. Returns None when that does not work out (blank or extra lines, a damaged line,
+    a worker that died): the one-process reader then reads the file and reports any problem exactly.
+    Workers are fresh interpreters importing only this module: nothing is forked (the GUI calls this
+    from a QThread), and nothing of the caller's script runs again in them (as with multiprocessing).
     """
     workers = _text_workers()
     size = os.path.getsize(path)
@@ -709,33 +719,26 @@ def _read_text_in_processes(path: Path, body_start: int, n: int, dims: int, repo
             log.info("reading %s in one process: cannot start workers (%s)", path.name, err)
             return None
         report(0, n, "Reading vectors")
-        counts = [w.count() for w in procs]
-        if any(c is None for c in counts) or sum(c or 0 for c in counts) != n:
-            for w in procs:
-                w.start_parsing(None)
-            return None
         out = new_matrix(n, dims)
         flat = memoryview(cast(Any, out)).cast("B")
+        counts = _count_ranges(path, ranges[:-1])
+        counts.append(n - sum(counts))  # the last range: whatever the header leaves for it
+        if counts[-1] < 0:
+            return None
         row = 0
-        for w, c in zip(procs, counts):
-            assert c is not None
-            w.start_parsing(row, flat[row * dims * 4:(row + c) * dims * 4], c * dims * 4)
+        for w, c in zip(procs, counts, strict=True):
+            w.place(flat[row * dims * 4:(row + c) * dims * 4], c)
             row += c
-        while any(w.thread is not None and w.thread.is_alive() for w in procs):
+        while any(w.thread.is_alive() for w in procs):
             time.sleep(0.05)
             report(sum(w.rows for w in procs), n, "Reading vectors")
             if cancel is not None:
                 cancel.raise_if_cancelled()
-        for w in procs:
-            if w.result is not None and w.result[0] == "error":
-                from explorer.core import errors
-
-                raise getattr(errors, w.result[1], ModelFileError)(w.result[2], w.result[3])
-        if any(w.result is None or w.result[1] != c or w.rows != c for w, c in zip(procs, counts)):
-            return None  # a worker died, or its lines were not all vectors
+        if any(w.result is None or w.result[0] != c or w.rows != c for w, c in zip(procs, counts, strict=True)):
+            return None
         if sys.byteorder != "little":
             out.byteswap(inplace=True)
-        return out, b"\n".join(w.result[2] for w in procs if w.result and w.result[1])
+        return out, b"\n".join(w.result[1] for w in procs if w.result and w.result[0])
     finally:
         for w in procs:
             w.stop()

@@ -172,7 +172,7 @@ def _keywords(args: argparse.Namespace) -> int:
     model = _open(args)
     sentence = " ".join(args.sentence)
     result = query.keywords(model, sentence, n=args.topn)
-    label = "mean log p(others)" if result.method == "hs" else "mean log σ(others)"
+    label = "log p(others) vs. background" if result.method == "hs" else "log σ(others) vs. background"
     body = table(["#", "word", label, "freq rank"],
                  [(i + 1, k.word, k.score, k.rank) for i, k in enumerate(result.keywords)],
                  right=[True, False, True, True])

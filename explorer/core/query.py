@@ -818,6 +818,15 @@ def _content_mask(model: LoadedModel) -> np.ndarray:
         (_is_content(str(w)) for w in model.wv.index_to_key), dtype=bool, count=model.vocab_size))
 
 
+def _keyword_background(model: LoadedModel) -> np.ndarray:
+    """A fixed, evenly spread sample of up to 1,000 content words among the 20,000 most frequent."""
+    def build() -> np.ndarray:
+        top = np.flatnonzero(_content_mask(model)[:20000])
+        step = max(1, len(top) // 1000)
+        return top[::step][:1000].astype(np.int64)
+    return _cached(model, "query.keyword_background", build)  # type: ignore[no-any-return]
+
+
 def _output_method(model: LoadedModel, what: str) -> str:
     if model.syn1 is not None:
         return "hs"
@@ -858,8 +867,10 @@ def keywords(model: LoadedModel, sentence: str, n: int = 10) -> Keywords:
     """Rank a sentence's words by how well each predicts the others through the output layer.
 
     A word's score is the mean over the sentence's other words of log p(other | word) (hierarchical softmax)
-    or log sigmoid(syn1neg[other] . v) (negative sampling); higher means it says more about the rest.
-    Raises NoOutputLayer when the file has only word vectors.
+    or log sigmoid(syn1neg[other] . v) (negative sampling), minus the same mean over a fixed sample of
+    ordinary vocabulary words: function words such as 很 or 的 predict every word well, so without that
+    baseline they would top every list. Higher means it says more about this sentence in particular.
+    Punctuation is never a keyword. Raises NoOutputLayer when the file has only word vectors.
     """
     method = _output_method(model, "Finding the keywords of a sentence")
     if not sentence.strip():
@@ -874,20 +885,27 @@ def keywords(model: LoadedModel, sentence: str, n: int = 10) -> Keywords:
     m = len(used)
     logp = np.zeros((m, m))
     if m > 1:
+        background = _keyword_background(model)
         if method == "hs":
             paths: _HuffmanPaths = _cached(model, "query.huffman", lambda: _HuffmanPaths(model))
             assert model.syn1 is not None
+            base = np.empty(m)
             for a in range(m):
                 logp[a] = paths.log_prob_of(model.syn1, vecs[a], idx)
+                base[a] = paths.log_prob_of(model.syn1, vecs[a], background).mean()
         else:
             assert model.syn1neg is not None
             out = np.asarray(model.syn1neg[idx], dtype=np.float64)
             logp = _log_sigmoid(vecs.astype(np.float64) @ out.T)
+            bg_out = np.asarray(model.syn1neg[background], dtype=np.float64)
+            base = _log_sigmoid(vecs.astype(np.float64) @ bg_out.T).mean(axis=1)
         np.fill_diagonal(logp, 0.0)
-        scores = logp.sum(axis=1) / (m - 1)
+        scores = logp.sum(axis=1) / (m - 1) - base
     else:
         scores = np.zeros(1)
-    order = np.argsort(-scores, kind="stable")[:n]
+    content = _content_mask(model)[idx]
+    ranked = [k for k in np.argsort(-scores, kind="stable") if content[k] or not content.any()]
+    order = ranked[:n]
     return Keywords(sentence=sentence, method=method,
                     keywords=tuple(Keyword(used[k], float(scores[k]), int(idx[k]) + 1) for k in order),
                     used=tuple(used), unknown=tuple(unknown))

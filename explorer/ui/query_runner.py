@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core import query as core_query
-from explorer.core.models import LoadedModel, open_model
+from explorer.core.models import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 from explorer.ui.widgets.plot_panel import PlotRequest
 
@@ -56,7 +56,11 @@ class Outcome:
 
 
 def complete_words(model: LoadedModel, prefix: str, limit: int) -> list[str]:
-    """The vocabulary words starting with ``prefix``, most frequent first (fast enough to call per key)."""
+    """The vocabulary words starting with ``prefix``, most frequent first (fast enough to call per key).
+
+    Empty until the completion index is built: it is called on the GUI thread, which must not build it."""
+    if not core_query.completion_ready(model):
+        return []
     return list(core_query.complete(model, prefix, limit))
 
 
@@ -73,13 +77,14 @@ def _rows(items: Any) -> tuple[ResultRow, ...]:
     return tuple(ResultRow(item.word, float(item.score), int(item.rank)) for item in items)
 
 
-def open_and_prepare(path: Path, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> LoadedModel:
-    """Open a model and build what the first query and completion would otherwise build on the GUI's time."""
-    model = open_model(path, report=report, cancel=cancel)
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    report(0, 1, "Preparing search")
-    core_query.prepare(model, report=report, cancel=cancel)  # norms, search index, completion index
+def prepare_search(model: LoadedModel, report: Reporter = null_reporter,
+                   cancel: CancelToken | None = None) -> LoadedModel:
+    """Build what queries and completion use (norms, completion index, phrase tokenizer, search index).
+
+    The window runs this after showing a newly opened model; queries asked meanwhile get exact answers,
+    only slower, and completion starts once its index is there (explorer.core.query.completion_ready).
+    """
+    core_query.prepare(model, report=report, cancel=cancel)
     return model
 
 

@@ -70,7 +70,20 @@ class StallTracer:
         self._thread = threading.Thread(target=self._run, name="stall-tracer", daemon=True)
 
     def start(self) -> None:
+        import gc
+
+        self._gc_started = 0.0
+        self.slow_gc: list[str] = []
+        gc.callbacks.append(self._gc)
         self._thread.start()
+
+    def _gc(self, phase: str, info: dict) -> None:
+        import threading
+
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif (ms := (time.perf_counter() - self._gc_started) * 1000) > 20:
+            self.slow_gc.append(f"gen {info['generation']} {ms:.0f} ms on {threading.current_thread().name}")
 
     def stop(self) -> None:
         self._stop.set()
@@ -103,7 +116,10 @@ class StallTracer:
         print(f"stack samples during stalls while {phase} (10 ms apart; GUI = the event loop's thread):")
         for where, n in self.samples.most_common(top):
             print(f"  {n:4d}  {where}")
+        if self.slow_gc:
+            print("  garbage collections over 20 ms: " + "; ".join(self.slow_gc))
         self.samples.clear()
+        self.slow_gc.clear()
 
 
 def main(argv: list[str]) -> int:
@@ -159,8 +175,14 @@ def main(argv: list[str]) -> int:
     load_s = time.perf_counter() - t0
     model = window.current_model
     assert model is not None
-    say(f"open + prepare in the background: {load_s:.2f} s, {model.vocab_size:,} x {model.dims}; "
+    open_stall = probe.longest
+    if not window.search_prepared:
+        wait_for(window.search_ready)
+    ready_s = time.perf_counter() - t0
+    say(f"open in the background: model usable after {load_s:.2f} s ({model.vocab_size:,} x {model.dims}), "
+        f"longest GUI stall {open_stall:.1f} ms; search index and completion ready after {ready_s:.2f} s, "
         f"longest GUI stall meanwhile: {probe.longest:.1f} ms")
+    load_stall = probe.longest
 
     if tracer is not None:
         tracer.take("opening")
@@ -246,7 +268,7 @@ def main(argv: list[str]) -> int:
     say("analogy add / analogy mul / similarity / odd-one-out / phrase neighbours: "
         + " / ".join(f"{ms:.0f}" for ms in query_ms) + " ms to results")
     say(f"longest GUI stall during those queries: {other_stall:.1f} ms")
-    worst = max(probe_value for probe_value in (typing_stall, other_stall))
+    worst = max(load_stall, typing_stall, other_stall)
     say(f"RESULT longest stall {worst:.1f} ms (target <= 100); typing -> neighbours median "
         f"{statistics.median(table_ms):.1f} ms, max {max(table_ms):.1f} ms (target <= 100)")
     if tracer is not None:

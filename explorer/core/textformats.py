@@ -593,6 +593,9 @@ def _text_worker_main() -> None:
     """Entry point of a text-parsing worker process (see _read_text_in_processes for the protocol)."""
     path, start, end, dims = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     out_ = sys.stdout.buffer
+    if sys.argv[5] == "count":
+        out_.write(b"count %d\n" % _count_lines(Path(path), None, start, end))
+        out_.flush()
 
     def emit(row: int, block: np.ndarray) -> None:
         data = np.ascontiguousarray(block, dtype="<f4")
@@ -614,13 +617,17 @@ def _text_worker_main() -> None:
 class _Worker:
     """One text-parsing worker process; a thread here copies the rows it sends into the matrix."""
 
-    def __init__(self, path: Path, start: int, end: int, dims: int) -> None:
+    def __init__(self, path: Path, start: int, end: int, dims: int, count_first: bool) -> None:
         root = str(Path(__file__).resolve().parents[2])  # so the worker imports this same code
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p))
         code = "from explorer.core.textformats import _text_worker_main; _text_worker_main()"
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(start), str(end), str(dims)],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env)
+        args = [str(path), str(start), str(end), str(dims), "count" if count_first else "-"]
+        self.proc = subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        self.count: int | None = None
+        self.counted = threading.Event()
+        if not count_first:
+            self.counted.set()
         self.rows = 0
         self.result: tuple[int, bytes] | None = None
         self.target: queue.Queue[tuple[memoryview, int] | None] = queue.Queue()
@@ -628,45 +635,42 @@ class _Worker:
         self.thread.start()
 
     def place(self, into: memoryview | None, rows: int = 0) -> None:
-        """Where this worker's rows go (at most ``rows`` of them), once the rows before it are counted."""
+        """Where this worker's rows go (at most ``rows`` of them); None: nowhere, stop."""
         self.target.put(None if into is None else (into, rows))
 
     def _listen(self) -> None:
         out = cast(io.BufferedReader, self.proc.stdout)
-        into: memoryview | None = None
-        rows = 0
-        early: list[bytes] = []  # rows that arrive before their place is known (while lines are counted)
-        offset = 0
-        for line in iter(out.readline, b""):
-            word, _, rest = line.partition(b" ")
-            if word not in (b"rows", b"done"):
-                return
-            k, size = map(int, rest.split())
-            if into is None and (word == b"done" or not self.target.empty()):
-                target = self.target.get()
-                if target is None or sum(map(len, early)) > len(target[0]):
+        try:
+            if not self.counted.is_set():
+                first = out.readline().split()
+                if len(first) != 2 or first[0] != b"count":
                     return
-                into, rows = target
-                for data in early:
-                    into[offset:offset + len(data)] = data
-                    offset += len(data)
-                early.clear()
-            if word == b"done":
-                self.result = (k, out.read(size))
+                self.count = int(first[1])
+                self.counted.set()
+            target = self.target.get()  # meanwhile the worker parses on, until the pipe is full
+            if target is None:
                 return
-            if into is None:
-                early.append(out.read(size))
+            into, rows = target
+            offset = 0
+            for line in iter(out.readline, b""):
+                word, _, rest = line.partition(b" ")
+                if word not in (b"rows", b"done"):
+                    return
+                k, size = map(int, rest.split())
+                if word == b"done":
+                    self.result = (k, out.read(size))
+                    return
+                if self.rows + k > rows or offset + size > len(into):
+                    return  # more lines than expected: the one-process reader will say so
+                end = offset + size
+                while offset < end:
+                    got = out.readinto(into[offset:end])
+                    if not got:
+                        return
+                    offset += got
                 self.rows += k
-                continue
-            if self.rows + k > rows or offset + size > len(into):
-                return  # more lines than expected: the one-process reader will say so
-            end = offset + size
-            while offset < end:
-                got = out.readinto(into[offset:end])
-                if not got:
-                    return
-                offset += got
-            self.rows += k
+        finally:
+            self.counted.set()
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -678,32 +682,18 @@ class _Worker:
         self.proc.wait()
 
 
-def _count_ranges(path: Path, ranges: list[tuple[int, int]]) -> list[int]:
-    """Lines in each byte range, counted on threads (reading and numpy's counting release the GIL)."""
-    counts = [0] * len(ranges)
-
-    def count(i: int) -> None:
-        counts[i] = _count_lines(path, None, *ranges[i])
-
-    threads = [threading.Thread(target=count, args=(i,)) for i in range(len(ranges))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return counts
-
-
 def _read_text_in_processes(path: Path, body_start: int, n: int, dims: int, report: Reporter,
                             cancel: CancelToken | None) -> tuple[np.ndarray, bytes] | None:
     """Parse the file's byte ranges in worker processes, one per core.
 
     Each worker parses its range with np.loadtxt and streams the float32 rows back through its
-    stdout, which a thread here reads straight into the matrix (at the row where the range starts,
-    known once this process has counted the lines before it, while the workers start up); then it
-    sends its words. Returns None when that does not work out (blank or extra lines, a damaged line,
-    a worker that died): the one-process reader then reads the file and reports any problem exactly.
-    Workers are fresh interpreters importing only this module: nothing is forked (the GUI calls this
-    from a QThread), and nothing of the caller's script runs again in them (as with multiprocessing).
+    stdout; a thread here reads them straight into the matrix, then the worker's words. The first
+    range's rows start at row 0; every other worker first counts the lines of its range, so its rows
+    go to n minus the lines of its range and of those after it. Returns None when that does not work
+    out (blank or extra lines, a damaged line, a worker that died): the one-process reader then reads
+    the file and reports any problem exactly. Workers are fresh interpreters importing only this
+    module: nothing is forked (the GUI calls this from a QThread), and nothing of the caller's script
+    runs again in them (as it would with multiprocessing).
     """
     workers = _text_workers()
     size = os.path.getsize(path)
@@ -713,28 +703,31 @@ def _read_text_in_processes(path: Path, body_start: int, n: int, dims: int, repo
     procs: list[_Worker] = []
     try:
         try:
-            for a, b in ranges:
-                procs.append(_Worker(path, a, b, dims))
+            for i, (a, b) in enumerate(ranges):
+                procs.append(_Worker(path, a, b, dims, count_first=i > 0))
         except (OSError, ValueError) as err:  # e.g. an embedded interpreter without a usable executable
             log.info("reading %s in one process: cannot start workers (%s)", path.name, err)
             return None
         report(0, n, "Reading vectors")
         out = new_matrix(n, dims)
         flat = memoryview(cast(Any, out)).cast("B")
-        counts = _count_ranges(path, ranges[:-1])
-        counts.append(n - sum(counts))  # the last range: whatever the header leaves for it
-        if counts[-1] < 0:
-            return None
-        row = 0
-        for w, c in zip(procs, counts, strict=True):
-            w.place(flat[row * dims * 4:(row + c) * dims * 4], c)
-            row += c
+        rec = dims * 4
+        procs[0].place(flat, n)
+        end = n
+        for w in reversed(procs[1:]):  # each range ends where the next one starts
+            w.counted.wait()
+            if w.count is None or w.count > end:
+                return None
+            w.place(flat[(end - w.count) * rec:end * rec], w.count)
+            end -= w.count
+        first_rows = end
         while any(w.thread.is_alive() for w in procs):
             time.sleep(0.05)
             report(sum(w.rows for w in procs), n, "Reading vectors")
             if cancel is not None:
                 cancel.raise_if_cancelled()
-        if any(w.result is None or w.result[0] != c or w.rows != c for w, c in zip(procs, counts, strict=True)):
+        expected = [first_rows] + [w.count for w in procs[1:]]
+        if any(w.result is None or w.result[0] != c or w.rows != c for w, c in zip(procs, expected, strict=True)):
             return None
         if sys.byteorder != "little":
             out.byteswap(inplace=True)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 
 from explorer.core import models as core_models
 from explorer.core.errors import ExplorerError, ModelFileNotFound
-from explorer.core.models import LoadedModel
+from explorer.core.models import LoadedModel, open_model
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
-from explorer.ui.query_runner import open_and_prepare
+from explorer.ui.query_runner import prepare_search
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
 from explorer.ui.widgets.model_panel import ModelPanel
@@ -63,9 +63,11 @@ def _looks_like_corpus(path: Path) -> bool:
 
 
 class MainWindow(QMainWindow):
-    """Signals: model_changed(LoadedModel) after a new model replaced the previous one."""
+    """Signals: model_changed(LoadedModel) after a new model replaced the previous one; search_ready(LoadedModel)
+    once its search index and completion are built (queries work before, with an exact scan)."""
 
     model_changed = Signal(object)
+    search_ready = Signal(object)
     load_started = Signal(object)  # the Task, so tests and the self-test can wait on it
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
@@ -75,6 +77,7 @@ class MainWindow(QMainWindow):
         self._model: LoadedModel | None = None
         self._load_task: Task | None = None
         self._loading_path: Path | None = None
+        self._prepare_task: Task | None = None
         self._training_dialog: QWidget | None = None
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if self._load_task is not None:
             self._abandon_load()
-        task = Task(open_and_prepare, path)
+        task = Task(open_model, path)
         self._load_task = task
         self._loading_path = path
         # Bound methods only: Qt drops them if this window is deleted before the task ends.
@@ -140,11 +143,17 @@ class MainWindow(QMainWindow):
         self.load_started.emit(task)
 
     def set_model(self, model: LoadedModel) -> None:
-        """Show an already loaded model (the trainer and tests use it)."""
+        """Show an already loaded model (the trainer and tests use it), and prepare its search in the background."""
         self._model = model
         self._model_label.setText(self._model_summary(model))
         self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer")
         self.model_changed.emit(model)
+        self._prepare(model)
+
+    @property
+    def search_prepared(self) -> bool:
+        """Whether the current model's search index and completion are built."""
+        return self._model is not None and self._prepare_task is None
 
     def cancel_load(self) -> None:
         if self._load_task is not None:
@@ -206,6 +215,60 @@ class MainWindow(QMainWindow):
         task.cancel()
         self._load_task = None
 
+    # --- preparing the search of a shown model -------------------------------------------------
+    def _prepare(self, model: LoadedModel) -> None:
+        if self._prepare_task is not None:
+            self._prepare_task.cancel()
+        task = Task(prepare_search, model)
+        self._prepare_task = task
+        task.progress.connect(self._on_prepare_progress)
+        task.finished.connect(self._on_prepared)
+        task.failed.connect(self._on_prepare_failed)
+        task.done.connect(self._on_prepare_done)
+        if self._load_task is None:
+            self._show_progress(self.tr("Preparing the search…"), cancellable=False)
+        task.start()
+
+    def _on_prepare_progress(self, done: float, total: float, stage: str) -> None:
+        if self.sender() is self._prepare_task and self._load_task is None:
+            self._update_progress(done, total, self.tr("Preparing the search…"))
+
+    def _on_prepared(self, model: object) -> None:
+        if self.sender() is not self._prepare_task:
+            return
+        self._prepare_task = None  # before announcing it: search_prepared is true for whoever listens
+        if self._load_task is None:
+            self._set_loading(False)
+        if model is self._model:
+            self.search_ready.emit(model)
+
+    def _on_prepare_failed(self, err: object) -> None:
+        # Queries still work without the index (exact scan), so this is not worth interrupting the user for.
+        log.warning("Preparing the search failed: %s", err)
+
+    def _on_prepare_done(self) -> None:
+        if self.sender() is self._prepare_task:
+            self._prepare_task = None
+            if self._load_task is None:
+                self._set_loading(False)
+
+    def _show_progress(self, text: str, cancellable: bool) -> None:
+        self._progress.setVisible(True)
+        self._cancel_button.setVisible(cancellable)
+        self._progress.setRange(0, 0)
+        self._progress.setFormat(text)
+        self.statusBar().showMessage(text)
+
+    def _update_progress(self, done: float, total: float, text: str) -> None:
+        if total > 0:
+            self._progress.setRange(0, 1000)
+            self._progress.setValue(int(1000 * min(done / total, 1.0)))
+        else:
+            self._progress.setRange(0, 0)
+        if text:
+            self._progress.setFormat(f"{text} %p%")
+            self._progress.setToolTip(text)
+
     def _current_load(self) -> Path | None:
         """The path being opened, when the signal being handled comes from the current load task."""
         if self._load_task is None or self.sender() is not self._load_task:
@@ -215,16 +278,8 @@ class MainWindow(QMainWindow):
         return self._loading_path
 
     def _on_load_progress(self, done: float, total: float, stage: str) -> None:
-        if self.sender() is not self._load_task:
-            return
-        if total > 0:
-            self._progress.setRange(0, 1000)
-            self._progress.setValue(int(1000 * min(done / total, 1.0)))
-        else:
-            self._progress.setRange(0, 0)
-        if stage:
-            self._progress.setFormat(f"{stage} %p%")
-            self._progress.setToolTip(stage)
+        if self.sender() is self._load_task:
+            self._update_progress(done, total, stage)
 
     def _on_load_finished(self, model: object) -> None:
         path = self._current_load()
@@ -258,13 +313,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Opening %1 was cancelled.").replace("%1", path.name), 5000)
 
     def _set_loading(self, loading: bool, text: str = "") -> None:
-        self._progress.setVisible(loading)
-        self._cancel_button.setVisible(loading)
         if loading:
-            self._progress.setRange(0, 0)
-            self._progress.setFormat(text)
-            self.statusBar().showMessage(text)
+            self._show_progress(text, cancellable=True)
+        elif self._prepare_task is not None:
+            self._show_progress(self.tr("Preparing the search…"), cancellable=False)
         else:
+            self._progress.setVisible(False)
+            self._cancel_button.setVisible(False)
             self.statusBar().clearMessage()
 
     @staticmethod
@@ -486,8 +541,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         # The tasks outlive the window by design (see Task); they only need to stop soon.
-        if self._load_task is not None:
-            self._load_task.cancel()
+        for task in (self._load_task, self._prepare_task):
+            if task is not None:
+                task.cancel()
         self.search_panel.cancel()
         self.plot_panel.cancel()
         super().closeEvent(event)

@@ -38,8 +38,10 @@ def window(qtbot):  # type: ignore[no-untyped-def]
 
 
 def load(window: MainWindow, qtbot, path: Path) -> None:  # type: ignore[no-untyped-def]
-    with qtbot.waitSignal(window.model_changed, timeout=TIMEOUT):
+    """Open ``path`` and wait until its search is prepared too (completion starts then)."""
+    with qtbot.waitSignals([window.model_changed, window.search_ready], timeout=TIMEOUT):
         window.open_model_path(path)
+    assert window.search_prepared
 
 
 def search(window: MainWindow, qtbot, query_: Query):  # type: ignore[no-untyped-def]

@@ -71,6 +71,7 @@ def main() -> int:
         emit(f"{label}: {r.vocab_size:,} words, {time.time() - t:.0f} s")
         return r
 
+    run = train
     if args.reuse:
         base_wv = Word2Vec.load(str(work / "base.model")).wv
 
@@ -84,21 +85,21 @@ def main() -> int:
         def timed(label: str, fn):  # noqa: F811
             return fn()
 
-        def train(corpus, config, out, **kw):  # noqa: F811
+        def run(corpus, config, out, **kw):  # noqa: F811
             return Reused(Path(out).name)
 
-    timed("base (PD)", lambda: train(PD, cfg, work / "base.model"))
-    timed("scratch (PD + reviews)", lambda: train(both, cfg, work / "scratch.model"))
+    timed("base (PD)", lambda: run(PD, cfg, work / "base.model"))
+    timed("scratch (PD + reviews)", lambda: run(both, cfg, work / "scratch.model"))
     results = {}
-    results["keep-fixed"] = timed("continued, keep fixed", lambda: train(
+    results["keep-fixed"] = timed("continued, keep fixed", lambda: run(
         reviews, cfg, work / "fixed.model", base=work / "base.model", keep_known_fixed=True))
-    results["not fixed"] = timed("continued, not fixed", lambda: train(
+    results["not fixed"] = timed("continued, not fixed", lambda: run(
         reviews, cfg, work / "free.model", base=work / "base.model"))
     graft = training._graft_new_words_onto_tree
     training._graft_new_words_onto_tree = lambda *a, **k: None  # gensim's own rebuilt tree
     try:
         results["keep-fixed, gensim tree rebuild"] = timed("continued, keep fixed, gensim's rebuilt HS tree",
-                                                           lambda: train(reviews, cfg, work / "fixed-rebuild.model",
+                                                           lambda: run(reviews, cfg, work / "fixed-rebuild.model",
                                                                          base=work / "base.model",
                                                                          keep_known_fixed=True))
     finally:

@@ -109,7 +109,7 @@ def create_application(argv: Sequence[str]) -> QApplication:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     if "--self-test" in argv:
-        from explorer.ui import selftest  # type: ignore[attr-defined,unused-ignore]
+        from explorer.ui import selftest
 
         return int(selftest.run(argv))
     args = _parse_args(argv[1:])

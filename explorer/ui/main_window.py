@@ -44,20 +44,18 @@ def demo_model_path() -> Path | None:
     return None
 
 
-def _sniff(path: Path) -> object | None:
+def _sniff(path: Path) -> str | None:
     try:
-        return core_models.sniff_format(path)  # type: ignore[attr-defined,unused-ignore]
-    except ExplorerError:
-        return None
-    except OSError:
+        return core_models.sniff_format(path)
+    except (ExplorerError, OSError):
         return None
 
 
 def _looks_like_corpus(path: Path) -> bool:
-    from explorer.core import corpus  # type: ignore[attr-defined,unused-ignore]
+    from explorer.core import corpus  # imported on the first drop, not at start-up
 
     try:
-        return bool(corpus.looks_like_corpus(path))
+        return corpus.looks_like_corpus(path)
     except (ExplorerError, OSError):
         return False
 
@@ -195,12 +193,7 @@ class MainWindow(QMainWindow):
                                  "a folder of them to train a model."))
 
     def start_training(self, paths: Sequence[Path]) -> None:
-        try:
-            from explorer.ui.widgets.training_view import TrainingDialog  # type: ignore[import-not-found,unused-ignore]
-        except ImportError:
-            messages.info(self, self.tr("Training from a corpus arrives soon."),
-                          self.tr("For now, train with the command line: w2v train CORPUS."))
-            return
+        from explorer.ui.widgets.training_view import TrainingDialog
         dialog = TrainingDialog(self, corpus_paths=list(paths), base_model=self.current_model)
         dialog.model_trained.connect(self.open_model_path)
         self._training_dialog = dialog

@@ -322,7 +322,7 @@ def _project(vectors: Any) -> Any:
     """2D PCA through the core's projection module."""
     import numpy as np
 
-    from explorer.core import projection  # type: ignore[attr-defined,unused-ignore]
+    from explorer.core import projection
 
     return np.asarray(projection.pca(vectors, 2))
 

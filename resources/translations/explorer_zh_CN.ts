@@ -73,7 +73,7 @@
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">文件</translation>
+        <translation>文件</translation>
     </message>
     <message>
         <source>Encoding</source>
@@ -89,7 +89,7 @@
     </message>
     <message>
         <source>Replaced bytes</source>
-        <translation type="unfinished">替换的字节</translation>
+        <translation>替换的字节</translation>
     </message>
     <message>
         <source>Status</source>
@@ -187,12 +187,8 @@
         <translation>拖入模型文件（.model、.bin、.txt、.kv …）即可打开；拖入文本文件或文件夹即可训练模型。</translation>
     </message>
     <message>
-        <source>Training from a corpus arrives soon.</source>
-        <translation>从语料训练的功能即将推出。</translation>
-    </message>
-    <message>
-        <source>For now, train with the command line: w2v train CORPUS.</source>
-        <translation>目前请用命令行训练：w2v train 语料</translation>
+        <source>Preparing the search…</source>
+        <translation>正在准备搜索…</translation>
     </message>
     <message>
         <source>Opening %1 was cancelled.</source>
@@ -434,6 +430,14 @@
         <translation>从缓存打开</translation>
     </message>
     <message>
+        <source>Other stored parameters</source>
+        <translation>其他保存的参数</translation>
+    </message>
+    <message>
+        <source>Python class</source>
+        <translation>Python 类</translation>
+    </message>
+    <message>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
@@ -522,7 +526,7 @@
     </message>
     <message>
         <source>Memory</source>
-        <translation type="unfinished">内存</translation>
+        <translation>内存</translation>
     </message>
     <message>
         <source>about %1 for the model</source>
@@ -542,23 +546,23 @@
     </message>
     <message>
         <source>Hierarchical softmax</source>
-        <translation type="unfinished">层次 softmax</translation>
+        <translation>层次 softmax</translation>
     </message>
     <message>
         <source>Negative samples</source>
-        <translation type="unfinished">负采样数</translation>
+        <translation>负采样数</translation>
     </message>
     <message>
         <source>Dimensions</source>
-        <translation type="unfinished">维度</translation>
+        <translation>维度</translation>
     </message>
     <message>
         <source>Window</source>
-        <translation type="unfinished">窗口</translation>
+        <translation>窗口</translation>
     </message>
     <message>
         <source>Minimum count</source>
-        <translation type="unfinished">最小词频</translation>
+        <translation>最小词频</translation>
     </message>
     <message>
         <source>Sample</source>
@@ -566,11 +570,11 @@
     </message>
     <message>
         <source>Epochs</source>
-        <translation type="unfinished">训练轮数</translation>
+        <translation>训练轮数</translation>
     </message>
     <message>
         <source>Learning rate</source>
-        <translation type="unfinished">学习率</translation>
+        <translation>学习率</translation>
     </message>
     <message>
         <source>Final learning rate</source>
@@ -732,7 +736,7 @@
     </message>
     <message>
         <source>Cancelling…</source>
-        <translation type="unfinished">正在取消…</translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <source>Cancelled. Nothing was saved and the open model is unchanged.</source>
@@ -808,7 +812,7 @@
     </message>
     <message>
         <source>Word</source>
-        <translation type="unfinished">词</translation>
+        <translation>词</translation>
     </message>
     <message>
         <source>Top-10 kept</source>
@@ -825,6 +829,13 @@
     <message>
         <source>Loss</source>
         <translation>损失</translation>
+    </message>
+</context>
+<context>
+    <name>QPlatformTheme</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -96,11 +96,22 @@ class ModelPanel(QWidget):
             (self.tr("Replaced bytes"), info.replaced_bytes or None),
             (self.tr("Opened from cache"), yes if info.from_cache else None),
         ]
+        rows.append((self.tr("Other stored parameters"), self._other_params(info.extra.get("params") or {})))
+        rows.append((self.tr("Python class"), info.extra.get("class")))
         for key, value in info.extra.items():
-            rows.append((str(key), value))
+            if key not in ("params", "class"):
+                rows.append((str(key), value))
         for warning in info.warnings:
             rows.append((self.tr("Warning"), warning))
         return [(label, str(value)) for label, value in rows if value is not None and value != ""]
+
+    @staticmethod
+    def _other_params(params: dict[str, Any]) -> str:
+        """The stored training parameters that have no row of their own, as ``name=value`` pairs."""
+        shown = {"sg", "hs", "negative", "window", "min_count", "sample", "epochs", "iter", "alpha",
+                 "corpus_total_words", "corpus_count", "vector_size", "size"}
+        return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                         for k, v in sorted(params.items()) if k not in shown)
 
     def _output_layer_text(self, model: LoadedModel) -> str:
         parts = []

@@ -32,6 +32,11 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+try:
+    import fastnumbers
+except ImportError:  # optional speed-up of the text reader: without it np.loadtxt parses everything
+    fastnumbers = None
+
 from explorer.core.errors import (
     DimensionMismatch,
     EmptyModelFile,
@@ -440,12 +445,48 @@ def _text_workers() -> int:
     return max(1, min(4, cores))
 
 
+def _plain_text_rows(chunk: bytes, dims: int) -> tuple[list[bytes], np.ndarray] | None:
+    """The common case, fast: every line is a word and ``dims`` numbers, one space apart.
+
+    fastnumbers (fast_float underneath) converts the tokens of bytes.split() about 1.5x faster than
+    np.loadtxt parses the same text. Returns None for anything else (blank lines, a tab in a word, a
+    missing or extra number, a value that is not a number): _text_rows then reads the block the
+    careful way and reports the exact line.
+    """
+    if fastnumbers is None:
+        return None
+    tokens = chunk.split()
+    width = dims + 1
+    lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+    if not tokens or len(tokens) != lines * width:
+        return None
+    words = tokens[::width]
+    # Each line's first token must be that line's word: a line with one number too many and another
+    # with one too few would leave the total right but shift the rows between them.
+    pos = 0
+    find, startswith = chunk.find, chunk.startswith
+    for word in words:
+        if not startswith(word, pos) or chunk[pos + len(word)] != 32:
+            return None
+        pos = find(b"\n", pos) + 1
+    del tokens[::width]
+    # float64 first, as Python's float() does, then float32: exactly the values gensim gets.
+    values = np.empty(len(tokens), np.float64)
+    try:
+        fastnumbers.try_array(tokens, values)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return words, values.astype(np.float32).reshape(lines, dims)
+
+
 def _text_rows(chunk: bytes, dims: int, path: Path, first_row: int) -> tuple[list[bytes], np.ndarray]:
     """Parse complete lines of "word f1 .. fD": words by a byte scan, numbers by numpy's C parser.
 
-    np.loadtxt was the fastest float parser measured here (~70 ns a number; np.fromstring ~90 ns, and
-    neither runs in parallel on threads), so the parallel reader uses processes, each running this.
+    Neither parser runs in parallel on threads, so the parallel reader uses processes, each running this.
     """
+    plain = _plain_text_rows(chunk, dims)
+    if plain is not None:
+        return plain
     words: list[bytes] = []
     append = words.append
     pos = 0

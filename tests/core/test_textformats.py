@@ -338,3 +338,29 @@ def test_new_matrix_is_writable_and_sized() -> None:
         m[-1] = 1.5
         assert m.dtype == np.float32 and m.flags.writeable and m.flags.c_contiguous and m[-1, -1] == 1.5
     assert big.shape == (70_000, 256) and small.shape == (3, 4)
+
+
+@pytest.mark.parametrize("body", [
+    b"a 1 2\nb 3 4\n",                 # plain: the fast parser
+    b"a 1 2 \r\nb 3 4 \r\n",           # trailing space and CRLF, as some writers leave them
+    b"a 1 2 5\nb 3\n",                 # one number too many, then one too few: same total
+    b"a 1 2\n\nb 3 4\n",               # a blank line
+    b"a 1 nan\nb inf -4e-3\n",         # special values Python's float() accepts
+    b"a 1 x\nb 3 4\n",                 # not a number
+    b"2008 1 2\n1e3 3 4\n",            # words that look like numbers
+])
+def test_fast_text_parser_agrees_with_loadtxt(body: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fastnumbers path gives what the careful np.loadtxt path gives, values or the error."""
+    def parse() -> tuple[list[bytes], list[list[float]]] | str:
+        try:
+            words, arr = textformats._text_rows(body, 2, Path("v.txt"), 0)
+        except Exception as err:  # noqa: BLE001 - the error itself is compared
+            return f"{type(err).__name__}: {err}"
+        return words, arr.tolist()
+
+    if body.startswith(b"a 1 2\nb"):
+        assert textformats._plain_text_rows(body, 2) is not None  # the common case takes the fast path
+    fast = parse()
+    monkeypatch.setattr(textformats, "fastnumbers", None)
+    careful = parse()
+    assert repr(fast) == repr(careful)

@@ -5,7 +5,7 @@ progress inside an epoch), gensim with ``corpus_iterable`` (LineSentence), and o
 epoch, streamed, with progress, cancel and per-epoch loss). Prints effective words/s (after `sample`, as
 gensim counts them) for the training phase and end to end, and the ratios ours / bare gensim.
 
-    .venv/bin/python bench/bench_train.py [--corpus SEG.txt] [--repeat 1] [--epochs 3] [--runs 2] [--drift]
+    .venv/bin/python bench/bench_train.py [--corpus SEG.txt] [--repeat 1] [--epochs 3] [--runs 2] [--pairs 6]
 """
 
 from __future__ import annotations
@@ -117,8 +117,28 @@ def fmt(name: str, r: dict) -> str:
             f"vocab {r['vocab']:,}")
 
 
+def paired(corpus: Path, cfg: TrainConfig, pairs: int, tmp: Path, emit) -> None:
+    """Ours and gensim corpus_file back to back, N times, first one then the other: this machine's speed
+    drifts by up to 2x over tens of seconds, so the ratio within a pair is steadier than best-of ratios."""
+    import statistics
+
+    ratios = []
+    for i in range(pairs):
+        order = [("gensim", lambda: run_gensim(corpus, cfg, "corpus_file", cfg.compute_loss)),
+                 ("ours", lambda: run_ours(corpus, cfg, tmp))]
+        if i % 2:
+            order.reverse()
+        got = {name: fn() for name, fn in order}
+        rate = {name: r["effective"] / r["train_s"] for name, r in got.items()}
+        ratios.append(rate["ours"] / rate["gensim"])
+        emit(f"  pair {i + 1}: gensim {rate['gensim']:,.0f}, ours {rate['ours']:,.0f} eff. words/s, "
+             f"ratio {ratios[-1]:.3f}")
+    emit(f"  PAIRED ratio ours/gensim corpus_file over {pairs} back-to-back pairs: median "
+         f"{statistics.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f}; target >= 0.95)")
+
+
 def bench(corpus: Path, cfg: TrainConfig, label: str, runs: int, tmp: Path, emit,
-          with_iterable_engine: bool = False) -> None:
+          with_iterable_engine: bool = False, pairs: int = 0) -> None:
     emit(f"\n== {label}: sg={int(cfg.sg)} hs={int(cfg.hs)} negative={cfg.negative} {cfg.vector_size} d "
          f"window {cfg.window} min_count {cfg.min_count} sample {cfg.sample} epochs {cfg.epochs} "
          f"workers {cfg.workers}")
@@ -155,6 +175,8 @@ def bench(corpus: Path, cfg: TrainConfig, label: str, runs: int, tmp: Path, emit
     emit(f"  ratio ours/gensim corpus_iterable: training "
          f"{rate['ours train()'] / rate['gensim corpus_iterable']:.3f}")
     emit(f"  cost of compute_loss in ours: {rate['ours, no loss'] / rate['ours train()']:.3f}x faster without")
+    if pairs:
+        paired(corpus, cfg, pairs, tmp, emit)
     cancel_latency(corpus, cfg, tmp, emit)
     if with_iterable_engine:
         emit(f"  ours with gensim's own train() on a streamed corpus (iterable engine) / corpus_file: "
@@ -170,6 +192,7 @@ def main() -> int:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", choices=["hs", "ns"], default=None)
+    parser.add_argument("--pairs", type=int, default=6, help="back-to-back pairs of ours and gensim corpus_file")
     parser.add_argument("--with-iterable-engine", action="store_true",
                         help="also time our fallback engine (gensim's train() on a streamed corpus)")
     args = parser.parse_args()
@@ -195,9 +218,11 @@ def main() -> int:
         ns = TrainConfig(sg=True, hs=False, negative=5, vector_size=100, window=5, min_count=args.min_count,
                          sample=1e-3, epochs=args.epochs, workers=args.workers)
         if args.only in (None, "hs"):
-            bench(corpus, seed, "seed recipe (sg + HS)", args.runs, tmp, emit, args.with_iterable_engine)
+            bench(corpus, seed, "seed recipe (sg + HS)", args.runs, tmp, emit, args.with_iterable_engine,
+                  args.pairs)
         if args.only in (None, "ns"):
-            bench(corpus, ns, "quick-look style (sg + NS 5)", args.runs, tmp, emit, args.with_iterable_engine)
+            bench(corpus, ns, "quick-look style (sg + NS 5)", args.runs, tmp, emit, args.with_iterable_engine,
+                  args.pairs)
     with open(log_path, "a", encoding="utf-8") as fh:
         fh.write(f"# {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(sys.argv[1:])}\n" + "\n".join(lines) + "\n")
     return 0

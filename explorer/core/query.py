@@ -297,6 +297,22 @@ def suggest(model: LoadedModel, text: str, limit: int = 10) -> tuple[str, ...]:
     return tuple(vs.words[i] for i in found)
 
 
+# Well-known words to offer as an example, in order: the first the model knows is shown.
+EXAMPLE_WORDS = ("微信", "酒店", "曹操", "手机", "北京", "电脑", "中国", "computer", "king", "dog")
+
+
+def example_word(model: LoadedModel) -> str | None:
+    """A word to show as an example query: a well-known one the model knows, else a frequent content word."""
+    index = model.wv.key_to_index
+    for word in EXAMPLE_WORDS:
+        if word in index:
+            return word
+    for word in model.wv.index_to_key[50:5000]:  # past the function words, among words with good vectors
+        if len(word) >= 2 and all(unicodedata.category(ch)[0] == "L" for ch in word):
+            return str(word)
+    return None
+
+
 # --- segmentation of phrases -----------------------------------------------------------------------
 def _is_content(token: str) -> bool:
     """False for whitespace and punctuation-only tokens, which carry no meaning to average or rank."""

@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._load_task: Task | None = None
         self._loading_path: Path | None = None
         self._prepare_task: Task | None = None
+        self._example_after_load: Path | None = None  # the first launch's demo model: search an example in it
         self._training_dialog: QWidget | None = None
         self.setAcceptDrops(True)
         self.resize(1280, 800)
@@ -147,6 +148,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer")
         self.model_changed.emit(model)
         self._prepare(model)
+        if self._example_after_load is not None:
+            if model.info.path == self._example_after_load:
+                self.search_panel.show_example()
+            self._example_after_load = None
 
     @property
     def search_prepared(self) -> bool:
@@ -166,6 +171,7 @@ class MainWindow(QMainWindow):
             return
         demo = demo_model_path()
         if demo is not None:
+            self._example_after_load = demo
             self.open_model_path(demo)
         else:
             self._model_label.setText(self.tr("No model open. Use File > Open or drop a model file here."))

@@ -989,8 +989,12 @@
         <translation>最能概括所粘贴句子的词（使用输出层）</translation>
     </message>
     <message>
-        <source>Type a word or a phrase, e.g. 微信</source>
-        <translation>输入一个词或短语，例如 微信</translation>
+        <source>Type a word or a phrase, e.g. %1</source>
+        <translation>输入一个词或短语，例如 %1</translation>
+    </message>
+    <message>
+        <source>Type a word or a phrase</source>
+        <translation>输入一个词或短语</translation>
     </message>
     <message>
         <source>A, e.g. 国王</source>

@@ -371,3 +371,13 @@ def test_a_window_deleted_while_loading_ignores_the_late_result(qtbot, full_mode
     with qtbot.waitSignal(task.done, timeout=TIMEOUT):
         pass
     qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
+
+
+def test_first_launch_opens_the_demo_and_searches_an_example_it_knows(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.search_panel.results_shown, timeout=TIMEOUT) as blocker:
+        window.open_initial_model()  # cleared settings: no last model, so the demo
+    example = window.search_panel.example_word()
+    assert example is not None and example in window.current_model.wv.key_to_index
+    assert example in window.search_panel.word_edit.placeholderText()
+    assert blocker.args[0].query == Query("neighbours", (example,), window.search_panel.topn_spin.value())
+    assert len(blocker.args[0].rows) == window.search_panel.topn_spin.value()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
+from explorer.core import query as core_query
 from explorer.core.errors import ExplorerError, QueryError, WordNotInVocabulary
 from explorer.core.models import LoadedModel
 from explorer.ui import messages
@@ -300,6 +301,7 @@ class SearchPanel(QWidget):
         self._model = model
         self.cancel()  # answers for the previous model are stale
         self._update_mode_availability()
+        self.retranslate()  # the placeholder's example word comes from the model
         self.results.set_rows([], self._headers_for(self.current_mode()))
         self._outcome = None
         self.summary.clear()
@@ -309,6 +311,16 @@ class SearchPanel(QWidget):
         # Re-ask the current question of the new model (the demo's first word otherwise stays blank).
         if 0 <= self._history_index < len(self._history):
             self._run(self._history[self._history_index])
+
+    def example_word(self) -> str | None:
+        """A word of the current model to offer as an example (the placeholder, the first launch)."""
+        return core_query.example_word(self._model) if self._model is not None else "微信"
+
+    def show_example(self) -> None:
+        """Search the example word, if nothing was asked yet: a first launch then shows what the tool does."""
+        example = self.example_word()
+        if self._model is not None and not self._history and example:
+            self.search_word(example)
 
     def current_mode(self) -> str:
         return str(self.mode_combo.currentData())
@@ -692,7 +704,10 @@ class SearchPanel(QWidget):
             text, tip = labels[str(self.mode_combo.itemData(i))]
             self.mode_combo.setItemText(i, text)
             self.mode_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
-        self.word_edit.setPlaceholderText(self.tr("Type a word or a phrase, e.g. 微信"))
+        example = self.example_word()
+        self.word_edit.setPlaceholderText(
+            self.tr("Type a word or a phrase, e.g. %1").replace("%1", example) if example
+            else self.tr("Type a word or a phrase"))
         self.analogy_a.setPlaceholderText(self.tr("A, e.g. 国王"))
         self.analogy_b.setPlaceholderText(self.tr("B, e.g. 男人"))
         self.analogy_c.setPlaceholderText(self.tr("C, e.g. 女人"))

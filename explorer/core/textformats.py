@@ -32,6 +32,7 @@ from typing import IO, Any, cast
 
 import numpy as np
 
+fastnumbers: Any
 try:
     import fastnumbers
 except ImportError:  # optional speed-up of the text reader: without it np.loadtxt parses everything

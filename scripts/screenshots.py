@@ -89,6 +89,7 @@ def run() -> int:
             shoot("analogy", Query("analogy", ("曹操", "魏", "吴"), 15, "3cosadd"))
             window.model_dock.raise_()
             shoot("model")
+            saved.extend(shoot_training(window, wait_for, settle))
         window.close()
         window.deleteLater()
         settle(100)
@@ -97,6 +98,42 @@ def run() -> int:
         print(path.relative_to(ROOT))
     app.quit()
     return 0
+
+
+def shoot_training(window: object, wait_for: object, settle: object) -> list[Path]:
+    """The training dialog on a mixed bag of real files: the per-file report, the parameters with their
+    preview, and the progress view after a short training."""
+    from explorer.ui.widgets.training_view import TrainingDialog
+
+    corpus = ROOT / "tests" / "data" / "corpus"
+    files = [ROOT / "resources" / "selftest" / "sanguo_yanyi_300.txt", corpus / "sanguo_gbk.txt",
+             corpus / "tangshi_big5.txt", corpus / "waimai_utf16.txt", corpus / "hotel_utf8_bom.txt",
+             corpus / "pd199801_damaged_utf8.txt", corpus / "empty.txt", corpus / "binary.txt"]
+    dialog = TrainingDialog(window, corpus_paths=files)  # type: ignore[arg-type]
+    dialog.resize(1000, 720)
+    dialog.show()
+    if dialog.corpus_page.busy:
+        wait_for(dialog.corpus_page.inspected)  # type: ignore[operator]
+    shots = []
+
+    def shoot(name: str) -> None:
+        settle()  # type: ignore[operator]
+        path = DOCS / f"screenshot-training-{name}.png"
+        dialog.grab().save(str(path))
+        shots.append(path)
+
+    shoot("corpus")
+    dialog.go_next()
+    wait_for(dialog.preview_ready)  # type: ignore[operator]
+    dialog.params_page.set_values(epochs=8, min_count=3)
+    wait_for(dialog.preview_ready)  # type: ignore[operator]
+    shoot("parameters")
+    dialog.params_page.set_output_path(Path(tempfile.mkdtemp(prefix="w2v-shots-")) / "screenshot.model")
+    dialog.start_training()
+    wait_for(dialog.training_finished, 300000)  # type: ignore[operator]
+    shoot("progress")
+    dialog.close()
+    return shots
 
 
 if __name__ == "__main__":

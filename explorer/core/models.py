@@ -218,7 +218,7 @@ def _make_kv(keys: list[str], vectors: np.ndarray, warnings: list[str],
     # Reuse the file's own index (gensim 4 stores it) when it agrees with the key list.
     if key_to_index is None or len(key_to_index) != n or (n and any(
             key_to_index.get(keys[i]) != i for i in (0, n // 2, n - 1))):
-        key_to_index = dict(zip(keys, range(n)))
+        key_to_index = textformats.key_index(keys)
     if len(key_to_index) != len(keys):
         # Keep each word's first vector, like gensim does for C files with repeated words.
         seen: dict[str, int] = {}
@@ -227,7 +227,7 @@ def _make_kv(keys: list[str], vectors: np.ndarray, warnings: list[str],
         dropped = len(keys) - int(mask.sum())
         keys = [k for k, ok in zip(keys, keep) if ok]
         vectors = vectors[mask]
-        key_to_index = dict(zip(keys, range(len(keys))))
+        key_to_index = textformats.key_index(keys)
         warnings.append(f"{dropped} repeated word(s) dropped (their first vector was kept)")
     else:
         mask = np.ones(0, dtype=bool)
@@ -420,7 +420,7 @@ def _as_trainable(lm: LoadedModel) -> Word2Vec:
     keys = list(lm.wv.index_to_key)
     wv = KeyedVectors(dims, count=0, dtype=np.float32)
     wv.index_to_key = keys
-    wv.key_to_index = dict(zip(keys, range(len(keys))))
+    wv.key_to_index = textformats.key_index(keys)
     wv.next_index = len(keys)
     wv.vectors = np.array(lm.wv.vectors, dtype=np.float32, copy=True)
     wv.expandos = {"count": np.asarray(counts, dtype=np.int64).copy()}

@@ -921,6 +921,33 @@ class CachedModel:
     key_to_index: dict[str, int] | None = None
 
 
+# Vocabulary-sized work is done in slices of this many words: each C call then holds the GIL for a few
+# milliseconds, so the GUI thread (which needs it to paint) never waits long for a model loading beside it.
+GIL_SLICE = 32768
+
+
+def key_index(keys: Sequence[str]) -> dict[str, int]:
+    """``{word: row}``, as dict(zip(keys, range(n))) but in slices (see GIL_SLICE)."""
+    index: dict[str, int] = {}
+    for start in range(0, len(keys), GIL_SLICE):
+        index.update(zip(keys[start:start + GIL_SLICE], range(start, start + GIL_SLICE)))
+    return index
+
+
+def split_words(blob: bytes, sep: str) -> list[str]:
+    """``blob.decode("utf-8", "surrogatepass").split(sep)``, decoded in slices of about 256 KB (see GIL_SLICE)."""
+    bsep = sep.encode("utf-8", "surrogatepass")
+    words: list[str] = []
+    start = 0
+    while True:
+        cut = blob.find(bsep, start + (256 << 10)) if len(blob) - start > (256 << 10) else -1
+        piece = blob[start:] if cut < 0 else blob[start:cut]
+        words.extend(piece.decode("utf-8", errors="surrogatepass").split(sep))
+        if cut < 0:
+            return words
+        start = cut + len(bsep)
+
+
 def load_cached(key: str) -> CachedModel | None:
     """The cached conversion for ``key``, memory-mapped, or None when absent or damaged."""
     d = cache_root() / key
@@ -933,11 +960,11 @@ def load_cached(key: str) -> CachedModel | None:
         if meta.get("version") != CACHE_VERSION:
             return None
         # The vocabulary is one UTF-8 blob: decoding and splitting it is about twice as fast as unpickling
-        # a list; the index then costs one dict(zip()), the same hashing gensim's own load does.
+        # a list; the index then costs the same hashing gensim's own load does.
         blob = (d / "keys.txt").read_bytes()
         if len(blob) != meta["keys_bytes"]:
             raise ValueError("the word list was cut short")
-        keys = blob.decode("utf-8", errors="surrogatepass").split(meta["key_sep"]) if meta["vocab_size"] else []
+        keys = split_words(blob, meta["key_sep"]) if meta["vocab_size"] else []
         del blob
         arrays: dict[str, np.ndarray] = {}
         for name in meta["arrays"]:
@@ -950,7 +977,7 @@ def load_cached(key: str) -> CachedModel | None:
             arrays[name] = arr
         if len(keys) != meta["vocab_size"] or arrays["vectors"].shape[0] != len(keys):
             raise ValueError("inconsistent cache entry")
-        return CachedModel(keys, arrays, meta, dict(zip(keys, range(len(keys)))))
+        return CachedModel(keys, arrays, meta, key_index(keys))
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
         log.warning("ignoring a damaged cache entry %s: %s", d, err)
         shutil.rmtree(d, ignore_errors=True)

@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     install_excepthook(log_file)
 
     from explorer.ui import i18n
-    from explorer.ui.main_window import MainWindow
+    from explorer.ui.main_window import MainWindow, freeze_heap
     from explorer.ui.settings import open_settings
 
     settings = open_settings()
@@ -128,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = MainWindow(settings=settings)
     window.show()
+    freeze_heap()  # the modules and the window live until the end
     if args.model is not None:
         window.open_model_path(args.model)
     elif not args.no_demo:

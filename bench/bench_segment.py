@@ -37,7 +37,7 @@ def jieba_single(files: list[Path], out: Path) -> float:
 
     start = time.perf_counter()
     with open(out, "w", encoding="utf-8", newline="\n") as f:
-        for path in files:
+        for path in sorted(files):  # segment_corpus takes files in path order too
             with open(path, encoding="utf-8") as src:
                 for line in src:
                     words = [w for w in jieba.cut(line.rstrip("\n")) if w.strip()]

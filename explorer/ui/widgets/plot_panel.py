@@ -124,13 +124,19 @@ class LabelLayer(pg.GraphicsObject):
     which draws cached QStaticTexts.
     """
 
-    def __init__(self, font: QFont, anchor: tuple[float, float]) -> None:
+    # Placing labels clear of each other costs O(n) grid look-ups per label; above this many, labels keep
+    # their default spot (the background layer thins its labels by screen cells instead).
+    MAX_PLACED = 400
+
+    def __init__(self, font: QFont, anchor: tuple[float, float], avoid_overlap: bool = False) -> None:
         super().__init__()
         self._fonts = {False: QFont(font), True: QFont(font)}
         self._fonts[True].setBold(True)
         self._anchor = anchor
+        self._avoid_overlap = avoid_overlap
         self._labels: tuple[Label, ...] = ()
         self._static: dict[tuple[str, bool], QStaticText] = {}
+        self._placed: tuple[Any, list[tuple[float, float]]] | None = None
 
     @property
     def labels(self) -> tuple[Label, ...]:
@@ -169,15 +175,61 @@ class LabelLayer(pg.GraphicsObject):
         to_device = painter.transform()
         painter.save()
         painter.resetTransform()
-        ax, ay = self._anchor
-        for label in self._labels:
-            static = self._text(label.text, label.bold)
-            size = static.size()
-            at = to_device.map(QPointF(label.x, label.y))
+        points = [to_device.map(QPointF(label.x, label.y)) for label in self._labels]
+        offsets = self._offsets(to_device, points)
+        for label, at, (dx, dy) in zip(self._labels, points, offsets):
             painter.setFont(self._fonts[label.bold])
             painter.setPen(label.colour)
-            painter.drawStaticText(QPointF(at.x() - ax * size.width(), at.y() - ay * size.height()), static)
+            painter.drawStaticText(QPointF(at.x() + dx, at.y() + dy), self._text(label.text, label.bold))
         painter.restore()
+
+    def _offsets(self, to_device: Any, points: list[QPointF]) -> list[tuple[float, float]]:
+        """Where each label's top-left goes relative to its point, in pixels.
+
+        With avoid_overlap, labels are placed in order (the query first) at the first of a few spots around
+        their point that covers no earlier label and no other point; if none is free, at the default spot.
+        Moving the view does not change the result, so it is kept until the labels or the zoom change.
+        """
+        ax, ay = self._anchor
+        sizes = [self._text(label.text, label.bold).size() for label in self._labels]
+        default = [(-ax * size.width(), -ay * size.height()) for size in sizes]
+        if not self._avoid_overlap or len(self._labels) > self.MAX_PLACED:
+            return default
+        key = (self._labels, round(to_device.m11(), 9), round(to_device.m22(), 9))
+        if self._placed is not None and self._placed[0] == key:
+            return self._placed[1]
+        cell = 32.0
+        grid: dict[tuple[int, int], list[QRectF]] = {}
+
+        def cells(rect: QRectF) -> list[tuple[int, int]]:
+            return [(i, j) for i in range(int(rect.left() // cell), int(rect.right() // cell) + 1)
+                    for j in range(int(rect.top() // cell), int(rect.bottom() // cell) + 1)]
+
+        def free(rect: QRectF, own: QRectF) -> bool:
+            return not any(other is not own and other.intersects(rect) for c in cells(rect) for other in grid.get(c, ()))
+
+        def take(rect: QRectF) -> None:
+            for c in cells(rect):
+                grid.setdefault(c, []).append(rect)
+
+        dots = [QRectF(p.x() - 5, p.y() - 5, 10, 10) for p in points]
+        for dot in dots:
+            take(dot)
+        gap = 4.0
+        placed: list[tuple[float, float]] = []
+        for at, size, dot, first in zip(points, sizes, dots, default):
+            w, h = size.width(), size.height()
+            spots = [first, (gap, -h + 2), (gap, -2), (-w - gap, -h + 2), (-w - gap, -2), (-w / 2, -h - gap),
+                     (-w / 2, gap)]
+            choice = first
+            for dx, dy in spots:
+                if free(QRectF(at.x() + dx, at.y() + dy, w, h), dot):
+                    choice = (dx, dy)
+                    break
+            take(QRectF(at.x() + choice[0], at.y() + choice[1], w, h))
+            placed.append(choice)
+        self._placed = (key, placed)
+        return placed
 
 
 class PlotPanel(QWidget):
@@ -228,7 +280,7 @@ class PlotPanel(QWidget):
         self.plot.addItem(self.arrow_curve)
         self.plot.addItem(self.query_item)
         self._arrow_heads: list[pg.ArrowItem] = []
-        self.label_layer = LabelLayer(self._label_font, anchor=(-0.15, 1.0))
+        self.label_layer = LabelLayer(self._label_font, anchor=(-0.15, 1.0), avoid_overlap=True)
         self.label_layer.setZValue(20)
         self.background_label_layer = LabelLayer(self._background_font, anchor=(0.5, 1.2))
         self.background_label_layer.setZValue(-5)

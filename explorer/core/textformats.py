@@ -467,7 +467,8 @@ def _plain_text_rows(chunk: bytes, dims: int) -> tuple[list[bytes], np.ndarray] 
     pos = 0
     find, startswith = chunk.find, chunk.startswith
     for word in words:
-        if not startswith(word, pos) or chunk[pos + len(word)] != 32:
+        end = pos + len(word)
+        if not startswith(word, pos) or chunk[end:end + 1] != b" ":
             return None
         pos = find(b"\n", pos) + 1
     del tokens[::width]

@@ -348,6 +348,7 @@ def test_new_matrix_is_writable_and_sized() -> None:
     b"a 1 nan\nb inf -4e-3\n",         # special values Python's float() accepts
     b"a 1 x\nb 3 4\n",                 # not a number
     b"2008 1 2\n1e3 3 4\n",            # words that look like numbers
+    b"a 1 2 3 4 5\nb",                 # the numbers of two lines on one, then a lone word at the end
 ])
 def test_fast_text_parser_agrees_with_loadtxt(body: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fastnumbers path gives what the careful np.loadtxt path gives, values or the error."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import heapq
 import json
 import logging
@@ -1056,6 +1057,60 @@ def _finish(run: _Run, before: KeyedVectors | None, t_start: float, drift_words:
         vocab_size=len(run.model.wv), drift=drift, seconds=time.perf_counter() - t_start, config=run.config,
         new_words=len(run.model.wv) - n_old if before is not None else 0,
     )
+
+
+def checkpoints_root() -> Path:
+    """Where the explorer keeps training checkpoints: $W2V_EXPLORER_CACHE/checkpoints, else the user cache."""
+    root = os.environ.get("W2V_EXPLORER_CACHE")
+    if root:
+        return Path(root) / "checkpoints"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("w2v-explorer", appauthor=False)) / "checkpoints"
+
+
+def checkpoint_dir_for(output: Path | str) -> Path:
+    """The checkpoint folder of a training that saves to ``output`` (one per output file)."""
+    output = Path(output).expanduser().resolve()
+    digest = hashlib.sha1(str(output).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return checkpoints_root() / f"{output.stem[:40]}-{digest}"
+
+
+@dataclass(frozen=True)
+class InterruptedTraining:
+    """A training that stopped before saving its model (closed, killed, cancelled) and can be resumed."""
+
+    checkpoint_dir: Path
+    output: Path
+    epochs_done: int
+    epochs: int
+    stopped_at: float  # seconds since the epoch: when its last checkpoint was written
+
+
+def interrupted_trainings(root: Path | None = None) -> list[InterruptedTraining]:
+    """The unfinished trainings under ``root`` (default: checkpoints_root()), most recent first."""
+    root = checkpoints_root() if root is None else root
+    found: list[InterruptedTraining] = []
+    try:
+        folders = [d for d in root.iterdir() if (d / CHECKPOINT_STATE).is_file()]
+    except OSError:
+        return []
+    for folder in folders:
+        try:
+            state = read_checkpoint(folder)
+            if state.get("finished"):
+                continue
+            found.append(InterruptedTraining(folder, Path(state["output"]), int(state.get("epochs_done") or 0),
+                                             int(state["config"]["epochs"]),
+                                             (folder / CHECKPOINT_STATE).stat().st_mtime))
+        except (TrainingError, OSError, KeyError, TypeError, ValueError):
+            continue  # unreadable: not offered
+    return sorted(found, key=lambda t: t.stopped_at, reverse=True)
+
+
+def discard_checkpoint(checkpoint_dir: Path | str) -> None:
+    """Forget an interrupted training (its checkpoint folder)."""
+    shutil.rmtree(checkpoint_dir, ignore_errors=True)
 
 
 def read_checkpoint(checkpoint_dir: Path | str) -> dict[str, Any]:

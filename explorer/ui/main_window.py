@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
+    QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
 )
 
 from explorer.core import models as core_models
+from explorer.core import training as core_training
 from explorer.core.errors import ExplorerError, ModelFileNotFound
 from explorer.core.models import LoadedModel, open_model
+from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
 from explorer.ui.query_runner import prepare_search
@@ -24,6 +27,7 @@ from explorer.ui.settings import add_recent_file, open_settings, recent_files, r
 from explorer.ui.widgets.model_panel import ModelPanel
 from explorer.ui.widgets.plot_panel import PlotPanel
 from explorer.ui.widgets.search_panel import SearchPanel
+from explorer.ui.widgets.training_view import TrainingDialog
 from explorer.ui.workers import Task
 
 log = logging.getLogger(__name__)
@@ -210,12 +214,33 @@ class MainWindow(QMainWindow):
                          self.tr("Drop a model file (.model, .bin, .txt, .kv …) to open it, or text files or "
                                  "a folder of them to train a model."))
 
-    def start_training(self, paths: Sequence[Path]) -> None:
-        from explorer.ui.widgets.training_view import TrainingDialog
+    def start_training(self, paths: Sequence[Path]) -> TrainingDialog:
         dialog = TrainingDialog(self, corpus_paths=list(paths), base_model=self.current_model)
         dialog.model_trained.connect(self.open_model_path)
         self._training_dialog = dialog
         dialog.show()
+        return dialog
+
+    def resume_training(self, interrupted: InterruptedTraining | None = None) -> TrainingDialog | None:
+        """Continue a training that was cut short; without an argument, ask which one."""
+        if interrupted is None:
+            found = core_training.interrupted_trainings()
+            if not found:
+                messages.info(self, self.tr("There is no interrupted training to resume."),
+                              self.tr("A training started from this window is checkpointed after every epoch; "
+                                      "if it is stopped before it ends, it appears here."))
+                return None
+            labels = [self.tr("%1 — %2 of %3 epochs done, stopped %4").replace("%1", t.output.name)
+                      .replace("%2", str(t.epochs_done)).replace("%3", str(t.epochs))
+                      .replace("%4", time.strftime("%Y-%m-%d %H:%M", time.localtime(t.stopped_at))) for t in found]
+            label, ok = QInputDialog.getItem(self, self.tr("Resume an interrupted training"),
+                                             self.tr("Continue from its last finished epoch:"), labels, 0, False)
+            if not ok:
+                return None
+            interrupted = found[labels.index(label)]
+        dialog = self.start_training([])
+        dialog.resume(interrupted)
+        return dialog
 
     # --- loading -----------------------------------------------------------------------------------
     def _abandon_load(self) -> None:
@@ -359,6 +384,8 @@ class MainWindow(QMainWindow):
         self.open_action.triggered.connect(self._choose_model_file)
         self.train_action = QAction(self)
         self.train_action.triggered.connect(self._choose_corpus)
+        self.resume_action = QAction(self)
+        self.resume_action.triggered.connect(lambda: self.resume_training())
         self.export_csv_action = QAction(self)
         self.export_csv_action.triggered.connect(self.search_panel.export_csv)
         self.export_plot_action = QAction(self)
@@ -401,6 +428,9 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.file_menu.addMenu(self.recent_menu)
         self.file_menu.addAction(self.train_action)
+        self.file_menu.addAction(self.resume_action)
+        self.file_menu.aboutToShow.connect(
+            lambda: self.resume_action.setEnabled(bool(core_training.interrupted_trainings())))
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_csv_action)
         self.file_menu.addAction(self.export_plot_action)
@@ -435,6 +465,7 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(self.tr("&Language"))
         self.open_action.setText(self.tr("&Open Model…"))
         self.train_action.setText(self.tr("&Train a Model from Text…"))
+        self.resume_action.setText(self.tr("&Resume an Interrupted Training…"))
         self.export_csv_action.setText(self.tr("Export Results as &CSV…"))
         self.export_plot_action.setText(self.tr("Export &Plot as PNG/SVG…"))
         self.quit_action.setText(self.tr("&Quit"))

@@ -187,6 +187,26 @@
         <translation>拖入模型文件（.model、.bin、.txt、.kv …）即可打开；拖入文本文件或文件夹即可训练模型。</translation>
     </message>
     <message>
+        <source>There is no interrupted training to resume.</source>
+        <translation>没有可以继续的中断训练。</translation>
+    </message>
+    <message>
+        <source>A training started from this window is checkpointed after every epoch; if it is stopped before it ends, it appears here.</source>
+        <translation>在本窗口开始的训练每轮结束都会保存检查点；如果训练在完成前停止，会出现在这里。</translation>
+    </message>
+    <message>
+        <source>%1 — %2 of %3 epochs done, stopped %4</source>
+        <translation>%1 — 已完成 %2/%3 轮，停止于 %4</translation>
+    </message>
+    <message>
+        <source>Resume an interrupted training</source>
+        <translation>继续中断的训练</translation>
+    </message>
+    <message>
+        <source>Continue from its last finished epoch:</source>
+        <translation>从最后完成的一轮继续：</translation>
+    </message>
+    <message>
         <source>Preparing the search…</source>
         <translation>正在准备搜索…</translation>
     </message>
@@ -237,6 +257,10 @@
     <message>
         <source>&amp;Train a Model from Text…</source>
         <translation>用文本训练模型(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>&amp;Resume an Interrupted Training…</source>
+        <translation>继续中断的训练(&amp;R)…</translation>
     </message>
     <message>
         <source>Export Results as &amp;CSV…</source>
@@ -1120,8 +1144,8 @@
         <translation>停止训练？</translation>
     </message>
     <message>
-        <source>A model is being trained. Stop the training and close? Nothing will be saved.</source>
-        <translation>正在训练模型。停止训练并关闭吗？不会保存任何文件。</translation>
+        <source>A model is being trained. Stop the training and close? The finished epochs are kept: File &gt; Resume an Interrupted Training continues it.</source>
+        <translation>正在训练模型。要停止训练并关闭吗？已完成的轮次会保留：可通过 文件 &gt; 继续中断的训练 接着训练。</translation>
     </message>
     <message>
         <source>Train a model</source>

@@ -381,3 +381,30 @@ def test_first_launch_opens_the_demo_and_searches_an_example_it_knows(window, qt
     assert example in window.search_panel.word_edit.placeholderText()
     assert blocker.args[0].query == Query("neighbours", (example,), window.search_panel.topn_spin.value())
     assert len(blocker.args[0].rows) == window.search_panel.topn_spin.value()
+
+
+def test_file_menu_resumes_an_interrupted_training(window, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core import training as core_training
+    from explorer.core.errors import Cancelled
+    from explorer.core.tasks import CancelToken
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "pd199801_seg_head1200.txt"
+    output = tmp_path / "interrupted.model"
+    config = core_training.TrainConfig(sg=True, hs=False, negative=3, sample=1e-3, vector_size=16, min_count=3,
+                                       epochs=4, workers=1, window=3)
+    token = CancelToken()
+    with pytest.raises(Cancelled):  # as if the app had been closed after the first epoch
+        core_training.train(corpus, config, output, cancel=token, on_epoch=lambda _s: token.cancel(),
+                            checkpoint_dir=core_training.checkpoint_dir_for(output))
+    window.file_menu.aboutToShow.emit()
+    assert window.resume_action.isEnabled()
+    [interrupted] = [t for t in core_training.interrupted_trainings() if t.output == output]
+    assert interrupted.epochs_done == 1
+    dialog = window.resume_training(interrupted)
+    assert dialog is not None
+    with qtbot.waitSignals([dialog.training_finished, window.model_changed], timeout=TIMEOUT):
+        pass  # the resumed model opens in the window when it is saved
+    assert window.current_model.info.path == output.resolve()
+    window.file_menu.aboutToShow.emit()
+    assert not window.resume_action.isEnabled()
+    dialog.close()

@@ -326,3 +326,32 @@ def test_the_dialog_speaks_chinese(qtbot, corpus_dir) -> None:  # type: ignore[n
     finally:
         i18n.set_language("en")
     wait_stopped(qtbot, dialog)
+
+
+def test_a_training_closed_midway_resumes_from_its_last_epoch(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    from explorer.core import training as core_training
+
+    dialog = make_dialog(qtbot, [corpus_dir])
+    to_preview(qtbot, dialog, **{**TINY, "epochs": 30})
+    output = dialog.params_page.output_path()
+    dialog.epoch_done.connect(lambda _stats: dialog.close())  # closing asks (yes here) and stops the training
+    with qtbot.waitSignal(dialog.training_cancelled, timeout=TIMEOUT):
+        dialog.train_button.click()
+    wait_stopped(qtbot, dialog)
+    assert not output.exists()
+    found = [t for t in core_training.interrupted_trainings() if t.output == output]
+    assert len(found) == 1 and 1 <= found[0].epochs_done < 30 and found[0].epochs == 30
+
+    again = TrainingDialog(None)
+    qtbot.addWidget(again)
+    again.show()
+    with qtbot.waitSignal(again.training_finished, timeout=TIMEOUT) as finished:
+        again.resume(found[0])
+    result = finished.args[0]
+    assert Path(result.model_path) == output and output.is_file()
+    assert [s.epoch for s in result.epoch_stats] == list(range(1, 31))  # the epochs before the stop count too
+    assert Word2Vec.load(str(output)).epochs == 30
+    assert not found[0].checkpoint_dir.exists()
+    assert not [t for t in core_training.interrupted_trainings() if t.output == output]
+    assert not captured
+    wait_stopped(qtbot, again)

@@ -54,8 +54,20 @@ def segment_and_train(paths: Sequence[Path], options: SegmentOptions, config: Tr
     """Task body of a training run: segmentation is a cache hit when the preview already ran."""
     corpus = core_corpus.segment_corpus(paths, options, report, cancel)
     cancel.raise_if_cancelled()
-    return core_training.train(corpus, config, output, report, cancel, on_epoch=on_epoch, base=base,
-                               keep_known_fixed=keep_known_fixed)
+    # Checkpointed after every epoch, so a training cut short (closed, killed) can be resumed from File.
+    checkpoint_dir = core_training.checkpoint_dir_for(output)
+    result = core_training.train(corpus, config, output, report, cancel, on_epoch=on_epoch, base=base,
+                                 keep_known_fixed=keep_known_fixed, checkpoint_dir=checkpoint_dir)
+    core_training.discard_checkpoint(checkpoint_dir)
+    return result
+
+
+def resume_training(checkpoint_dir: Path, *, on_epoch: Callable[[EpochStats], None], report: Reporter,
+                    cancel: CancelToken) -> TrainResult:
+    """Task body of resuming an interrupted training from its last checkpoint."""
+    result = core_training.resume(checkpoint_dir, report, cancel, on_epoch=on_epoch)
+    core_training.discard_checkpoint(checkpoint_dir)
+    return result
 
 
 class EpochRelay(QObject):
@@ -316,12 +328,21 @@ class TrainingDialog(QDialog):
         self._preview_timer.stop()
         base = self.params_page.base_model if self.params_page.continuing else None
         cached = self.segmented is not None and self._segmented_for == self._segment_key()
+        self._run(Task(segment_and_train, files, self.corpus_page.options(), config, output,
+                       base=base, keep_known_fixed=self.params_page.keep_known_fixed(),
+                       on_epoch=self._relay.emit_epoch), 0.0 if cached else SEGMENT_SHARE)
+
+    def resume(self, interrupted: core_training.InterruptedTraining) -> None:
+        """Continue an interrupted training from its last finished epoch, on the progress page."""
+        if self.progress_page.running:
+            return
+        self.params_page.set_output_path(interrupted.output)
+        self._run(Task(resume_training, interrupted.checkpoint_dir, on_epoch=self._relay.emit_epoch), 0.0)
+
+    def _run(self, task: Task, segment_share: float) -> None:
         self.train_result = None
-        task = Task(segment_and_train, files, self.corpus_page.options(), config, output,
-                    base=base, keep_known_fixed=self.params_page.keep_known_fixed(),
-                    on_epoch=self._relay.emit_epoch)
         self.train_task = task
-        self.progress_page.start(0.0 if cached else SEGMENT_SHARE)
+        self.progress_page.start(segment_share)
         self.show_page(self.TRAINING)
         task.progress.connect(self.progress_page.on_progress)
         task.finished.connect(self._on_trained)
@@ -383,7 +404,8 @@ class TrainingDialog(QDialog):
         if self.progress_page.running:
             if self.progress_page.state == "cancelling" or self.ask(
                     self.tr("Stop training?"),
-                    self.tr("A model is being trained. Stop the training and close? Nothing will be saved.")):
+                    self.tr("A model is being trained. Stop the training and close? The finished epochs are "
+                            "kept: File > Resume an Interrupted Training continues it.")):
                 self.cancel_training()
                 self._close_when_stopped = True
             event.ignore()

@@ -873,7 +873,7 @@ def write_c_text(out: Path, keys: Sequence[str], vectors: np.ndarray, report: Re
         with os.fdopen(fd, "wb") as f:
             f.write(f"{len(keys)} {vectors.shape[1]}\n".encode())
             n = len(keys)
-            fmt = " ".join(["%.6g"] * vectors.shape[1])
+            fmt = " ".join(["%.9g"] * vectors.shape[1])  # 9 significant digits: every float32 reads back exactly
             for start in range(0, n, 5000):
                 block = vectors[start:start + 5000]
                 lines = [keys[start + j] + " " + fmt % tuple(row) for j, row in enumerate(block.tolist())]

@@ -288,6 +288,33 @@ def check_open_demo(t: SelfTest) -> str:
     return f"{demo.name}: {model.info.format_label or model.info.format}, {model.vocab_size} words x {model.dims} d"
 
 
+def check_c_formats(t: SelfTest) -> str:
+    """The demo vectors written as word2vec .txt and .bin read back as gensim reads them (compiled text parser)."""
+    import numpy as np
+
+    from explorer.core import textformats
+    from explorer.core.models import open_model
+
+    demo = t.state["demo"]
+    keys, vectors = demo.wv.index_to_key, demo.wv.vectors
+    text, binary = t.workdir / "demo.txt", t.workdir / "demo.bin"
+    textformats.write_c_text(text, keys, vectors)
+    textformats.write_c_binary(binary, keys, vectors)
+    from gensim.models import KeyedVectors
+
+    for path in (text, binary):
+        model = open_model(path, use_cache=False)
+        reference = KeyedVectors.load_word2vec_format(str(path), binary=path is binary)
+        if model.wv.index_to_key != reference.index_to_key or model.wv.index_to_key != list(keys):
+            raise CheckFailed(f"{path.name}: the word list differs")
+        if not np.array_equal(model.wv.vectors, reference.vectors):
+            raise CheckFailed(f"{path.name}: the vectors differ from gensim's reading of the same file")
+    parser = "fastnumbers" if textformats.fastnumbers is not None else "np.loadtxt (fastnumbers missing)"
+    if textformats.fastnumbers is None:
+        raise CheckFailed(f"the text parser fell back to {parser}")
+    return f"{len(keys)} words x {vectors.shape[1]} d through .txt ({parser}) and .bin, equal to gensim's reading"
+
+
 def check_neighbours(t: SelfTest, key: str) -> str:
     from explorer.core import query
 
@@ -439,6 +466,7 @@ def _model_checks(t: SelfTest, app: Any) -> None:
     t.check("open the demo model", lambda: check_open_demo(t))
     t.check("neighbours in the demo model", lambda: check_neighbours(t, "demo"), needs=["open the demo model"])
     t.check("PCA of the neighbours", lambda: check_pca(t), needs=["open the demo model"])
+    t.check("word2vec .txt and .bin", lambda: check_c_formats(t), needs=["open the demo model"])
     t.check("faiss search", lambda: check_faiss(t))
     t.check("segment with jieba (2 processes)", lambda: check_segment(t))
     t.check("train 1 epoch on a QThread", lambda: check_train(t), needs=["segment with jieba (2 processes)"])

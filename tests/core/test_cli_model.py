@@ -80,3 +80,19 @@ def test_doctor_on_c_file(seed: dict[str, Path], tmp_path: Path, capsys: pytest.
     capsys.readouterr()
     assert main(["doctor", str(out)]) == 0
     assert "word2vec C binary format" in capsys.readouterr().out
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_an_error() -> None:
+    """`w2v ... | head`: the reader leaves early; no traceback, exit 0."""
+    import subprocess
+    import sys
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.model"
+    cmd = [sys.executable, "-m", "explorer.cli", "neighbours", str(demo), "曹操", "-n", "5000", "--json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # ~300 KB still to come: more than a pipe holds
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, err
+    assert "Traceback" not in err and "Broken pipe" not in err

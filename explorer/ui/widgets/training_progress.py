@@ -67,11 +67,37 @@ def stage_kind(stage: str) -> str:
     return "corpus"  # reading and segmenting the text files
 
 
+def compact_number(value: float) -> str:
+    """1,040,000 -> 1.04M, 950,000 -> 950k: loss values run to millions, and axis labels must stay short."""
+    size = abs(value)
+    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if size >= limit:
+            return f"{value / limit:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+class _CompactAxis(pg.AxisItem):
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [compact_number(v * scale) for v in values]
+
+
+class _EpochAxis(pg.AxisItem):
+    """Whole epochs only: no 1.5 between 1 and 2."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        levels = super().tickValues(minVal, maxVal, size)
+        return [(max(1.0, spacing), [v for v in values if float(v).is_integer()]) for spacing, values in levels]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [str(int(v)) for v in values]
+
+
 class LossChart(pg.PlotWidget):
     """Training loss per epoch, one point per finished epoch."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent, background="w")
+        super().__init__(parent=parent, background="w",
+                         axisItems={"left": _CompactAxis("left"), "bottom": _EpochAxis("bottom")})
         self.setMinimumHeight(140)
         self.showGrid(x=True, y=True, alpha=0.3)
         self.getPlotItem().hideButtons()

@@ -302,6 +302,10 @@ class PlotPanel(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("plotStatus")
         self.status.setWordWrap(True)
+        # Room for two lines whatever the text: a label that grows or shrinks resizes the plot above it,
+        # and a resized plot lays out and repaints its axes (tens of ms) on every query.
+        self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         controls = QHBoxLayout()
         controls.addWidget(self.background_box)
         controls.addWidget(self.background_k)
@@ -442,7 +446,7 @@ class PlotPanel(QWidget):
         task.finished.connect(self._on_projected)
         task.failed.connect(self._on_failed)
         task.done.connect(self._on_task_done)
-        if background:
+        if background and (cached is None or len(cached.words) != min(background, model.vocab_size)):
             self.status.setText(self.tr("Projecting %1 words…").replace("%1", f"{background:,}"))
         task.start()
 

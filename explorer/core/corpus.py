@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator, Sequence, cast
 
+from explorer.core.paths import cache_folder
 from explorer.core.errors import CorpusError, EmptyCorpus
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
@@ -817,12 +818,7 @@ def _available_cores() -> int:
 # --- cache ---------------------------------------------------------------------------------------------
 def default_cache_dir() -> Path:
     """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder."""
-    root = os.environ.get("W2V_EXPLORER_CACHE")
-    if root:
-        return Path(root) / "segmented"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("w2v-explorer", appauthor=False)) / "segmented"
+    return cache_folder("segmented")
 
 
 def clear_cache(cache_dir: Path | None = None) -> int:

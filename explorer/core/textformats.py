@@ -45,6 +45,7 @@ from explorer.core.errors import (
     TruncatedModelFile,
     UnknownModelFormat,
 )
+from explorer.core.paths import cache_folder
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 log = logging.getLogger(__name__)
@@ -892,12 +893,7 @@ _pending: list[threading.Thread] = []
 
 
 def cache_root() -> Path:
-    env = os.environ.get("W2V_EXPLORER_CACHE")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("w2v-explorer", appauthor=False)) / "models"
+    return cache_folder("models")
 
 
 def file_identity(paths: Sequence[Path]) -> str:

@@ -29,6 +29,7 @@ from gensim.models import KeyedVectors, Word2Vec
 
 from explorer.core.errors import Cancelled, CorpusError, EmptyCorpus, TrainingError
 from explorer.core.models import LoadedModel
+from explorer.core.paths import cache_folder
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 log = logging.getLogger(__name__)
@@ -1061,12 +1062,7 @@ def _finish(run: _Run, before: KeyedVectors | None, t_start: float, drift_words:
 
 def checkpoints_root() -> Path:
     """Where the explorer keeps training checkpoints: $W2V_EXPLORER_CACHE/checkpoints, else the user cache."""
-    root = os.environ.get("W2V_EXPLORER_CACHE")
-    if root:
-        return Path(root) / "checkpoints"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("w2v-explorer", appauthor=False)) / "checkpoints"
+    return cache_folder("checkpoints")
 
 
 def checkpoint_dir_for(output: Path | str) -> Path:

@@ -291,17 +291,18 @@ def check_open_demo(t: SelfTest) -> str:
 def check_c_formats(t: SelfTest) -> str:
     """The demo vectors written as word2vec .txt and .bin read back as gensim reads them (compiled text parser)."""
     import numpy as np
+    from gensim.models import KeyedVectors
 
     from explorer.core import textformats
     from explorer.core.models import open_model
 
+    if textformats.fastnumbers is None:
+        raise CheckFailed("fastnumbers is missing: the text parser fell back to np.loadtxt")
     demo = t.state["demo"]
     keys, vectors = demo.wv.index_to_key, demo.wv.vectors
     text, binary = t.workdir / "demo.txt", t.workdir / "demo.bin"
     textformats.write_c_text(text, keys, vectors)
     textformats.write_c_binary(binary, keys, vectors)
-    from gensim.models import KeyedVectors
-
     for path in (text, binary):
         model = open_model(path, use_cache=False)
         reference = KeyedVectors.load_word2vec_format(str(path), binary=path is binary)
@@ -309,10 +310,7 @@ def check_c_formats(t: SelfTest) -> str:
             raise CheckFailed(f"{path.name}: the word list differs")
         if not np.array_equal(model.wv.vectors, reference.vectors):
             raise CheckFailed(f"{path.name}: the vectors differ from gensim's reading of the same file")
-    parser = "fastnumbers" if textformats.fastnumbers is not None else "np.loadtxt (fastnumbers missing)"
-    if textformats.fastnumbers is None:
-        raise CheckFailed(f"the text parser fell back to {parser}")
-    return f"{len(keys)} words x {vectors.shape[1]} d through .txt ({parser}) and .bin, equal to gensim's reading"
+    return f"{len(keys)} words x {vectors.shape[1]} d through .txt (fastnumbers) and .bin, equal to gensim's reading"
 
 
 def check_neighbours(t: SelfTest, key: str) -> str:

@@ -158,7 +158,7 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "cache"
     monkeypatch.setenv("W2V_EXPLORER_CACHE", str(root))
     monkeypatch.setattr(textformats, "CACHE_MIN_BYTES", 0)
-    return root
+    return root / "models"
 
 
 @pytest.mark.parametrize("kind", ["bin", "txt", "txt.gz"])

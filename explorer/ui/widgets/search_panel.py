@@ -301,7 +301,7 @@ class SearchPanel(QWidget):
         self._model = model
         self.cancel()  # answers for the previous model are stale
         self._update_mode_availability()
-        self.retranslate()  # the placeholder's example word comes from the model
+        self._update_placeholder()  # its example word comes from the model
         self.results.set_rows([], self._headers_for(self.current_mode()))
         self._outcome = None
         self.summary.clear()
@@ -315,6 +315,12 @@ class SearchPanel(QWidget):
     def example_word(self) -> str | None:
         """A word of the current model to offer as an example (the placeholder, the first launch)."""
         return core_query.example_word(self._model) if self._model is not None else "微信"
+
+    def _update_placeholder(self) -> None:
+        example = self.example_word()
+        self.word_edit.setPlaceholderText(
+            self.tr("Type a word or a phrase, e.g. %1").replace("%1", example) if example
+            else self.tr("Type a word or a phrase"))
 
     def show_example(self) -> None:
         """Search the example word, if nothing was asked yet: a first launch then shows what the tool does."""
@@ -704,10 +710,7 @@ class SearchPanel(QWidget):
             text, tip = labels[str(self.mode_combo.itemData(i))]
             self.mode_combo.setItemText(i, text)
             self.mode_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
-        example = self.example_word()
-        self.word_edit.setPlaceholderText(
-            self.tr("Type a word or a phrase, e.g. %1").replace("%1", example) if example
-            else self.tr("Type a word or a phrase"))
+        self._update_placeholder()
         self.analogy_a.setPlaceholderText(self.tr("A, e.g. 国王"))
         self.analogy_b.setPlaceholderText(self.tr("B, e.g. 男人"))
         self.analogy_c.setPlaceholderText(self.tr("C, e.g. 女人"))

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.make_seed_scale import DIMS, VOCAB, jieba_words  # noqa: E402
 from explorer.core import query  # noqa: E402
-from explorer.core.models import LoadedModel  # noqa: E402
+from explorer.core.io import LoadedModel  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 _lines: list[str] = []

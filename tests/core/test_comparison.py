@@ -11,7 +11,7 @@ from gensim.models import KeyedVectors, Word2Vec
 from explorer.core import query
 from explorer.core.analysis import comparison
 from explorer.core.errors import QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

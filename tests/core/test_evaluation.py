@@ -18,7 +18,7 @@ from gensim.test.utils import datapath
 from explorer.core.analysis import benchmarks, evaluation
 from explorer.core.analysis.benchmarks import read_analogy_set, read_similarity_set
 from explorer.core.errors import Cancelled
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 
 from explorer.core.errors import QueryError
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 __all__ = ["WordChange", "Comparison", "NeighbourRow", "SideBySide", "compare", "align", "side_by_side"]

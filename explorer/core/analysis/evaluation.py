@@ -17,7 +17,7 @@ import numpy as np
 
 from explorer.core.analysis.benchmarks import AnalogySet, Reference, SimilaritySet, references
 from explorer.core.errors import QueryError
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 __all__ = [

@@ -143,7 +143,7 @@ def compare(a: LoadedModel, b: LoadedModel, k: int = 10, anchors: int = 10_000, 
         for s in range(0, shared, 65536):  # blocks: no full-size float64 copies of either matrix
             ua = _unit(a.wv.vectors[ra[s:s + 65536]])
             ub = _unit(b.wv.vectors[rb[s:s + 65536]]) @ rotation
-            distance[s:s + 65536] = 1.0 - np.sum(ua * ub, axis=1)
+            distance[s:s + 65536] = np.clip(1.0 - np.sum(ua * ub, axis=1), 0.0, 2.0)
     if cancel is not None:
         cancel.raise_if_cancelled()
     overlap = np.full(shared, np.nan, dtype=np.float32)

@@ -233,16 +233,16 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
     top_s = np.full((m, keep), -np.inf, dtype=np.float32)
     top_i = np.full((m, keep), -1, dtype=np.int64)
     unit_buf = np.empty((_BLOCK_ROWS, model.dims), dtype=np.float32)
-    # 3CosAdd: either each question's unit query against the rows, or (when the set has few distinct words)
-    # the distinct words against the rows, combined by a (questions x words) matrix of +-1/|b + c - a|:
-    # whichever multiplies fewer numbers. Both are one matrix product written straight into the block.
+    # 3CosAdd: either each question's unit query against the rows (one matrix product), or, when the set
+    # reuses few words, the distinct words against the rows, combined per question by a sparse matrix of
+    # +-1/|b + c - a| (three terms a question): whichever costs less
     combine = method == "add" and _word_products_cheaper(len(distinct), model.dims, m)
     if method == "add" and combine:
-        coef = np.zeros((m, len(distinct)), dtype=np.float32)
-        rows_m = np.arange(m)
-        np.add.at(coef, (rows_m, inverse[:, 1]), scale)
-        np.add.at(coef, (rows_m, inverse[:, 2]), scale)
-        np.add.at(coef, (rows_m, inverse[:, 0]), -scale)
+        import scipy.sparse
+
+        cols = np.stack([inverse[:, 1], inverse[:, 2], inverse[:, 0]], axis=1).ravel()
+        data = np.stack([scale, scale, -scale], axis=1).ravel().astype(np.float32)
+        coef = scipy.sparse.csr_matrix((data, (np.repeat(np.arange(m), 3), cols)), shape=(m, len(distinct)))
     elif method == "add":
         assert mean is not None
         queries = mean.astype(np.float32)
@@ -258,7 +258,7 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
             out_buf = block_buf[: qe - qs, : e - s]
             if method == "add" and combine:
                 assert cos is not None
-                block = np.matmul(coef[qs:qe], cos, out=out_buf if e - s == _BLOCK_ROWS else None)
+                block = np.asarray(coef[qs:qe] @ cos, dtype=np.float32)
             elif method == "add":
                 block = np.matmul(queries[qs:qe], unit.T, out=out_buf if e - s == _BLOCK_ROWS else None)
             else:  # an upper bound of gensim's 3CosMul score: no row's true score is above it
@@ -290,7 +290,9 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
 
 
 def _word_products_cheaper(distinct: int, dims: int, questions: int) -> bool:
-    return distinct * (dims + questions) < questions * dims
+    # per vocabulary row: 2*dims flops per question directly, or 2*dims per distinct word plus three sparse
+    # terms per question, each costing about as much as 30 flops of a matrix product
+    return distinct * 2 * dims + 3 * questions * 30 < questions * 2 * dims
 
 
 def _add_queries(unit_q: np.ndarray) -> np.ndarray:

@@ -146,6 +146,9 @@ def test_exact_ties_go_to_the_more_frequent_word_even_past_the_candidates(tmp_pa
     assert result.answers == ("twin0", "twin0") and (result.correct, result.total) == (1, 2)
     sims = dict(kv.most_similar(positive=["b", "c"], negative=["a"], topn=40))
     assert sims[result.answers[0]] == max(sims.values())
+    mul = evaluation.evaluate_analogies(LoadedModel.from_gensim(kv), read_analogy_set(path), method="mul")
+    cosmul = dict(kv.most_similar_cosmul(positive=["b", "c"], negative=["a"], topn=40))
+    assert mul.answers == ("twin0", "twin0") and cosmul["twin0"] == max(cosmul.values())
 
 
 def test_unknown_words_are_skipped_per_section_and_coverage(tmp_path: Path) -> None:

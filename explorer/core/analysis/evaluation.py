@@ -233,6 +233,7 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
     top_s = np.full((m, keep), -np.inf, dtype=np.float32)
     top_i = np.full((m, keep), -1, dtype=np.int64)
     unit_buf = np.empty((_BLOCK_ROWS, model.dims), dtype=np.float32)
+    inv_norms = (1.0 / safe).astype(np.float32)
     # 3CosAdd: either each question's unit query against the rows (one matrix product), or, when the set
     # reuses few words, the distinct words against the rows, combined per question by a sparse matrix of
     # +-1/|b + c - a| (three terms a question): whichever costs less
@@ -243,6 +244,7 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
         cols = np.stack([inverse[:, 1], inverse[:, 2], inverse[:, 0]], axis=1).ravel()
         data = np.stack([scale, scale, -scale], axis=1).ravel().astype(np.float32)
         coef = scipy.sparse.csr_matrix((data, (np.repeat(np.arange(m), 3), cols)), shape=(m, len(distinct)))
+        coef_chunks = [coef[qs:qs + _QUERY_CHUNK] for qs in range(0, m, _QUERY_CHUNK)]
     elif method == "add":
         assert mean is not None
         queries = mean.astype(np.float32)
@@ -251,14 +253,17 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
         if cancel is not None:
             cancel.raise_if_cancelled()
         e = min(end, s + _BLOCK_ROWS)
-        unit = np.divide(vectors[s:e], safe[s:e, None], out=unit_buf[: e - s], casting="unsafe")
-        cos = unit_words @ unit.T if (method == "mul" or combine) else None  # (distinct words, rows)
+        if method == "mul" or combine:  # (distinct words, rows): scaling the few columns beats normalising rows
+            cos = unit_words @ np.asarray(vectors[s:e], dtype=np.float32).T
+            cos *= inv_norms[s:e]
+        else:
+            unit = np.divide(vectors[s:e], safe[s:e, None], out=unit_buf[: e - s], casting="unsafe")
         for qs in range(0, m, _QUERY_CHUNK):
             qe = min(m, qs + _QUERY_CHUNK)
             out_buf = block_buf[: qe - qs, : e - s]
             if method == "add" and combine:
                 assert cos is not None
-                block = np.asarray(coef[qs:qe] @ cos, dtype=np.float32)
+                block = np.asarray(coef_chunks[qs // _QUERY_CHUNK] @ cos, dtype=np.float32)
             elif method == "add":
                 block = np.matmul(queries[qs:qe], unit.T, out=out_buf if e - s == _BLOCK_ROWS else None)
             else:  # an upper bound of gensim's 3CosMul score: no row's true score is above it

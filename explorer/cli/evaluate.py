@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from explorer.cli.output import emit, table
-from explorer.core.analysis import benchmarks, evaluation
+from explorer.core.analysis import benchmarks, evaluation, report
 from explorer.core.errors import QueryError
-from explorer.core.tasks import Reporter, null_reporter
+from explorer.core.tasks import null_reporter
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -43,7 +43,7 @@ class _Progress:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc=self.label, unit="rows", unit_scale=True, leave=False,
+            self.bar = tqdm(total=total, desc=self.label, unit="q", unit_scale=True, leave=False,
                             file=sys.stderr)
         self.bar.n = min(done, self.bar.total)
         self.bar.refresh()
@@ -62,36 +62,24 @@ def _evaluate(args: argparse.Namespace) -> int:
     analogy_sets = [(str(f), benchmarks.read_analogy_set(f)) for f in args.analogy]
     similarity_sets = [(str(f), benchmarks.read_similarity_set(f)) for f in args.similarity]
     if not analogy_sets and not similarity_sets:
-        for s in benchmarks.bundled_sets():
-            if s.kind == "analogy":
-                analogy_sets.append((s.name, benchmarks.read_analogy_set(s.path)))
-            else:
-                similarity_sets.append((s.name, benchmarks.read_similarity_set(s.path)))
+        analogy_sets, similarity_sets = report.bundled_benchmarks()
     model = open_model(args.file)
-    watching = sys.stderr.isatty() and not args.json
-    analogies = []
-    for label, questions in analogy_sets:
-        progress = _Progress(Path(label).name) if watching else None
-        report: Reporter = progress if progress is not None else null_reporter
-        try:
-            result = evaluation.evaluate_analogies(model, questions, method=args.method, restrict=args.restrict,
-                                                   case_insensitive=args.ignore_case, report=report)
-        finally:
-            if progress is not None:
-                progress.close()
-        analogies.append((label, result))
-    similarities = [(label, evaluation.evaluate_similarity(model, pairs, restrict=args.restrict,
-                                                           case_insensitive=args.ignore_case))
-                    for label, pairs in similarity_sets]
+    progress = _Progress("evaluating") if sys.stderr.isatty() and not args.json else None
+    try:
+        card = report.report_card(model, analogy_sets, similarity_sets, method=args.method, restrict=args.restrict,
+                                  case_insensitive=args.ignore_case, report=progress or null_reporter)
+    finally:
+        if progress is not None:
+            progress.close()
     data = {
         "analogy": [{"file": label, "method": r.method, "total": r.total, "correct": r.correct,
                      "skipped": r.skipped, "accuracy": r.accuracy,
                      "sections": [{"name": s.name, "total": s.total, "correct": s.correct} for s in r.sections]}
-                    for label, r in analogies],
+                    for label, r in card.analogies],
         "similarity": [{"file": label, "pairs": r.pairs, "skipped": r.skipped, "spearman": r.spearman,
-                        "pearson": r.pearson} for label, r in similarities],
+                        "pearson": r.pearson} for label, r in card.similarities],
     }
-    emit(args, data, _text(analogies, similarities, args.restrict))
+    emit(args, data, _text(list(card.analogies), list(card.similarities), args.restrict))
     return 0
 
 

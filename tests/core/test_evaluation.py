@@ -234,3 +234,20 @@ def test_no_known_pair_gives_no_score() -> None:
     result = evaluation.evaluate_similarity(LoadedModel.from_gensim(english().wv),
                                             read_similarity_set(EVAL / "wordsim240.txt"))
     assert (result.pairs, result.skipped, result.spearman, result.pearson) == (0, 240, None, None)
+
+
+def test_report_card_runs_every_set_with_one_progress_range() -> None:
+    from explorer.core.analysis import report
+
+    analogies, similarities = report.bundled_benchmarks()
+    seen: list[tuple[float, float, str]] = []
+    card = report.report_card(LoadedModel.from_gensim(chinese().wv), analogies, similarities, restrict=3000,
+                              report=lambda d, t, s: seen.append((d, t, s)))
+    assert [label for label, _ in card.analogies] == [label for label, _ in analogies]
+    assert len(card.similarities) == len(similarities) and card.restrict == 3000
+    done = [d for d, _, _ in seen]
+    assert done == sorted(done) and seen[-1][0] == seen[-1][1] and len({t for _, t, _ in seen}) == 1
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        report.report_card(LoadedModel.from_gensim(chinese().wv), analogies, similarities, cancel=token)

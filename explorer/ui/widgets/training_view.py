@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from explorer.core import corpus as core_corpus
 from explorer.core import training as core_training
 from explorer.core.corpus import SegmentedCorpus, SegmentOptions
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import ExplorerError, TrainingError
 from explorer.core.models import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
@@ -291,7 +291,7 @@ class TrainingDialog(QDialog):
             return
         self.preview_task = None
         self.params_page.clear_preview(str(err))
-        if not isinstance(err, core_training.TrainingError):  # bad settings are shown inline, as typed
+        if not isinstance(err, TrainingError):  # bad settings are shown inline, as typed
             messages.error(self, err if isinstance(err, BaseException) else str(err))
 
     # --- training --------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ continued training moved old words), runner (train() and resume()).
 from __future__ import annotations
 
 from explorer.core.training.checkpoints import (
-    CHECKPOINT_MODEL,
     CHECKPOINT_STATE,
     InterruptedTraining,
     checkpoint_dir_for,
@@ -48,7 +47,7 @@ from explorer.core.training.scan import (
 )
 
 __all__ = [
-    "CHECKPOINT_MODEL", "CHECKPOINT_STATE", "MAX_SENTENCE_WORDS", "PARAM_HELP", "PARAM_HELP_ZH", "PRESETS",
+    "CHECKPOINT_STATE", "MAX_SENTENCE_WORDS", "PARAM_HELP", "PARAM_HELP_ZH", "PRESETS",
     "PRESET_LABELS", "PRESET_LABELS_ZH", "CorpusCounts", "DriftReport", "EpochStats", "InterruptedTraining",
     "TrainConfig", "TrainResult", "TrainingPreview", "WordDrift", "checkpoint_dir_for", "checkpoints_root",
     "corpus_path", "discard_checkpoint", "estimate_words_per_second", "interrupted_trainings",

@@ -22,9 +22,15 @@ from explorer.core.training.incremental import (
     start_continued,
     trainable_model,
 )
+from explorer.core.training.output import check_free_space, check_output, describe_failure, model_file_bytes
 from explorer.core.training.results import EpochStats, TrainResult
 from explorer.core.training.save import save_model_atomically
-from explorer.core.training.scan import CorpusCounts, scan_corpus
+from explorer.core.training.scan import CorpusCounts, corpus_path, scan_corpus
+
+
+def _inputs(corpus: Any) -> list[Path]:
+    """Every file a training reads: the segmented corpus and, for a SegmentedCorpus, its source files."""
+    return [corpus_path(corpus), *(Path(f.path) for f in getattr(corpus, "files", ()))]
 
 
 def train(
@@ -60,16 +66,19 @@ def train(
     """
     t_start = time.perf_counter()
     cancel = cancel or CancelToken()
-    output = Path(output)
     config.validate()
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}")
     if keep_known_fixed and base is None:
         raise TrainingError("“Keep known words fixed” needs a model to continue from.")
+    ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    output = check_output(output, _inputs(corpus), ckpt)
+    if ckpt is not None:
+        checkpoints.clean_folder(ckpt)
     counts = scan_corpus(corpus, report, cancel)
     cancel.raise_if_cancelled()
     state: dict[str, Any] = {
-        "version": 1, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]), "output": str(output),
+        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]), "output": str(output),
         "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
         "base": None, "keep_known_fixed": bool(keep_known_fixed), "n_old": 0, "engine": engine,
     }
@@ -89,7 +98,7 @@ def train(
         start_continued(model, counts, config, keep_known_fixed)
         state["n_old"] = len(before)
     cancel.raise_if_cancelled()
-    ckpt = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    check_free_space(output, model_file_bytes(len(model.wv), config), ckpt)
     if ckpt is not None:
         checkpoints.write_checkpoint(ckpt, model, state, config)
     return _run_and_save(model, counts, config, output, report, cancel, on_epoch, ckpt, state, engine, before,
@@ -113,19 +122,22 @@ def resume(checkpoint_dir: Path | str, report: Reporter = null_reporter, cancel:
     if [st.st_size, st.st_mtime_ns] != list(state["corpus_key"]):
         raise CorpusError(f"The corpus {corpus.name} changed since the training started, so it cannot be resumed.",
                           "Start a new training instead.")
+    output = check_output(state["output"], [corpus], ckpt)
+    checkpoints.clean_folder(ckpt)
     base = state.get("base")
     engine = state.get("engine", "slices")
-    model = checkpoints.read_checkpoint_model(ckpt) if state.get("epochs_done") else None
+    model = checkpoints.read_checkpoint_model(ckpt, state)
     if model is None:
         # Killed before the first epoch ended: nothing to keep, start again with the same settings.
-        return train(corpus, config, Path(state["output"]), report, cancel, on_epoch=on_epoch,
+        return train(corpus, config, output, report, cancel, on_epoch=on_epoch,
                      base=Path(base) if base else None, keep_known_fixed=bool(state.get("keep_known_fixed")),
                      checkpoint_dir=ckpt, drift_words=drift_words, engine=engine)
     counts = scan_corpus(corpus, report, cancel)
     if state.get("keep_known_fixed"):
         apply_lockf(model, int(state["n_old"]))
     before = trainable_model(Path(base)).wv if base and Path(base).is_file() else None
-    return _run_and_save(model, counts, config, Path(state["output"]), report, cancel, on_epoch, ckpt, state,
+    check_free_space(output, model_file_bytes(len(model.wv), config), ckpt)
+    return _run_and_save(model, counts, config, output, report, cancel, on_epoch, ckpt, state,
                          engine, before, t_start, drift_words)
 
 
@@ -146,7 +158,7 @@ def _run_and_save(model: Word2Vec, counts: CorpusCounts, config: TrainConfig, ou
     except Cancelled:
         raise
     except (MemoryError, OSError) as err:
-        raise TrainingError(f"Training stopped: {err}", "Free some memory or disk space and try again.") from err
+        raise describe_failure(err, output) from err
     n_old = int(state.get("n_old") or 0)
     drift = neighbour_drift(before, model.wv, top_words=drift_words) if before is not None else None
     return TrainResult(

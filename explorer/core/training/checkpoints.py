@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import re
 
 from gensim.models import Word2Vec
 

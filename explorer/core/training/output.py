@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Iterable
 
 from explorer.core.errors import TrainingError
-from explorer.core.fsutil import free_space, remove_quietly, remove_stale_temporaries, same_file, temp_path_for
+from explorer.core.fsutil import (
+    free_space,
+    remove_quietly,
+    remove_stale_temporaries,
+    same_file,
+    temp_path_for,
+)
 from explorer.core.training.config import TrainConfig
 
 _PICK_ANOTHER = "Choose another file name with -o (or in the Save as field)."

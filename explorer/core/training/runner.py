@@ -22,7 +22,12 @@ from explorer.core.training.incremental import (
     start_continued,
     trainable_model,
 )
-from explorer.core.training.output import check_free_space, check_output, describe_failure, model_file_bytes
+from explorer.core.training.output import (
+    check_free_space,
+    check_output,
+    describe_failure,
+    model_file_bytes,
+)
 from explorer.core.training.results import EpochStats, TrainResult
 from explorer.core.training.save import save_model_atomically
 from explorer.core.training.scan import CorpusCounts, corpus_path, scan_corpus

@@ -52,10 +52,12 @@ def segment_and_train(paths: Sequence[Path], options: SegmentOptions, config: Tr
                       base: LoadedModel | None, keep_known_fixed: bool,
                       on_epoch: Callable[[EpochStats], None], report: Reporter, cancel: CancelToken) -> TrainResult:
     """Task body of a training run: segmentation is a cache hit when the preview already ran."""
-    corpus = core_corpus.segment_corpus(paths, options, report, cancel)
-    cancel.raise_if_cancelled()
     # Checkpointed after every epoch, so a training cut short (closed, killed) can be resumed from File.
     checkpoint_dir = core_training.checkpoint_dir_for(output)
+    # A bad output place (an input file, read-only, no room) is said before segmenting, not after training.
+    core_training.check_output(output, core_corpus.find_corpus_files(paths), checkpoint_dir)
+    corpus = core_corpus.segment_corpus(paths, options, report, cancel)
+    cancel.raise_if_cancelled()
     result = core_training.train(corpus, config, output, report, cancel, on_epoch=on_epoch, base=base,
                                  keep_known_fixed=keep_known_fixed, checkpoint_dir=checkpoint_dir)
     core_training.discard_checkpoint(checkpoint_dir)
@@ -317,6 +319,11 @@ class TrainingDialog(QDialog):
         if output.is_dir():
             messages.warning(self, self.tr("%1 is a folder.").replace("%1", str(output)),
                              self.tr("Type a file name for the model, such as word2vec.model."))
+            return
+        try:  # an input file, a read-only or full disk: said now, before the overwrite question
+            core_training.check_output(output, files)
+        except ExplorerError as err:
+            messages.error(self, err)
             return
         if output.exists() and not self.ask(
                 self.tr("Replace the file?"),

@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
-from explorer.core.corpus.segment import BUILTIN_STOPWORDS, STATE_FORMAT
+from explorer.core.corpus.jieba_state import STATE_FORMAT, STATE_SUFFIX
+from explorer.core.corpus.segment import BUILTIN_STOPWORDS
 from explorer.core.errors import CorpusError
 from explorer.core.fsutil import atomic_write
 from explorer.core.paths import cache_folder
 
-CACHE_FORMAT = 1
+# 2: entries made before each segmenter kept its own jieba state may be wrong (a user dictionary's
+# frequency-0 words leaked into later segmentations without one): never reuse them.
+CACHE_FORMAT = 2
 
 
 def default_cache_dir() -> Path:
@@ -30,7 +33,7 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     freed = 0
     for entries in (folder.glob("*"), (folder / "jieba").glob("*")):
         for entry in entries:
-            if entry.suffix in (".txt", ".json", ".tmp", ".pickle") and entry.is_file():
+            if entry.suffix in (".txt", ".json", ".tmp", ".pickle", STATE_SUFFIX, ".cache") and entry.is_file():
                 freed += entry.stat().st_size
                 entry.unlink(missing_ok=True)
     return freed
@@ -79,7 +82,7 @@ def state_key(user_dict: bytes | None) -> str:
 
 def state_file(folder: Path, user_dict: bytes | None) -> Path:
     """Where the segmenter's saved jieba state for this user dictionary lives."""
-    return folder / "jieba" / f"{state_key(user_dict)}.pickle"
+    return folder / "jieba" / f"{state_key(user_dict)}{STATE_SUFFIX}"
 
 
 def report_to_json(r: CorpusFileReport) -> dict[str, Any]:

@@ -349,7 +349,8 @@ def test_cancel_before_start(tmp_path: Path) -> None:
 def test_report_summary_lines(folder_reports: dict[str, CorpusFileReport]) -> None:
     assert folder_reports["sanguo_gbk.txt"].summary() == "sanguo_gbk.txt: GB18030/GBK, 29.9 kB, 49 lines"
     assert folder_reports["tangshi_big5.txt"].encoding_label == "Big5"
-    assert folder_reports["pd199801_damaged_utf8.txt"].summary().endswith("8 undecodable bytes replaced")
+    assert folder_reports["pd199801_damaged_utf8.txt"].summary().endswith(
+        "; WARNING: 8 undecodable bytes were replaced (under 0.1% of the file)")
     assert folder_reports["binary.txt"].summary() == "binary.txt: skipped (binary file)"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import pickle
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +98,60 @@ def test_a_saved_jieba_state_reads_back_and_a_damaged_one_is_rebuilt(tmp_path: P
         path.write_bytes(damaged)
         assert load_state(path) is None
     assert load_state(tmp_path / "missing.state") is None
+
+
+# --- files that mix UTF-8 and GBK lines -----------------------------------------------------------------
+def _mixed_lines() -> list[str]:
+    sanguo = (DATA / "sanguo_gbk.txt").read_bytes().decode("gbk").splitlines()
+    hotel = (DATA / "hotel_utf8_bom.txt").read_bytes().decode("utf-8-sig").splitlines()
+    return [line for pair in zip(sanguo, hotel) for line in pair if line.strip()]
+
+
+@pytest.mark.parametrize("layout", ["alternating", "halves", "few utf-8", "few gbk"])
+def test_a_file_mixing_utf8_and_gbk_lines_decodes_each_line_in_its_own_encoding(tmp_path: Path,
+                                                                                 layout: str) -> None:
+    lines = _mixed_lines()
+    n = len(lines)
+    if layout == "alternating":
+        utf8 = set(range(0, n, 2))
+    elif layout == "halves":
+        utf8 = set(range(n // 2))
+    elif layout == "few utf-8":
+        utf8 = {3, n // 2, n - 5}
+    else:
+        utf8 = set(range(n)) - {3, n // 2, n - 5}
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_bytes(b"".join((line + "\n").encode("utf-8" if i in utf8 else "gbk") for i, line in enumerate(lines)))
+    reference = tmp_path / "ref" / "same_in_utf8.txt"  # the same text in one encoding: the expected result
+    reference.parent.mkdir()
+    reference.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+    got = segment_corpus([mixed], cache_dir=tmp_path / "c", workers=1)
+    want = segment_corpus([reference], cache_dir=tmp_path / "c", workers=1)
+    assert tokens_of(got.path) == tokens_of(want.path)
+    # what the UTF-8 lines become when read as GB18030 (锛, 紝, 涓...), less characters the text really has
+    mojibake = set("".join(lines[i] for i in utf8).encode("utf-8").decode("gb18030", "replace")) - set(
+        reference.read_text(encoding="utf-8")) - {"\ufffd"}
+    assert mojibake
+    assert not set(got.path.read_text(encoding="utf-8")) & mojibake
+    [report] = inspect_files([mixed])
+    assert report.encoding == "gb18030" and report.mixed
+    assert (report.utf8_lines, report.legacy_lines) == (len(utf8), n - len(utf8))
+    assert report.replaced_bytes == 0
+    share = f"({len(utf8) / n:.0%}) are UTF-8"
+    assert share in report.warning and share in report.summary() and "WARNING" in report.summary()
+    assert report.encoding_label == "UTF-8 + GB18030/GBK"
+
+    assert got.files[0].mixed and got.files[0].utf8_lines == len(utf8)
+    again = segment_corpus([mixed], cache_dir=tmp_path / "c", workers=1)  # the report survives the cache
+    assert again.from_cache and again.files == got.files
+
+
+def test_pure_legacy_and_damaged_utf8_files_are_not_called_mixed() -> None:
+    reports = {r.path.name: r for r in inspect_files([DATA])}
+    for name in ("sanguo_gbk.txt", "tangshi_big5.txt", "pd199801_damaged_utf8.txt", "waimai_utf16.txt"):
+        assert not reports[name].mixed, name
+    assert reports["sanguo_gbk.txt"].legacy_lines > 0 and reports["sanguo_gbk.txt"].utf8_lines == 0
+    damaged = reports["pd199801_damaged_utf8.txt"]
+    assert damaged.encoding == "utf-8" and damaged.replaced_bytes == 8
+    assert "8 undecodable bytes were replaced" in damaged.warning

@@ -17,6 +17,7 @@ from typing import IO, Iterator, Sequence
 from explorer.core.corpus.encoding import (SAMPLE_BYTES, COUNT_REPLACE, open_raw, read_samples, replaced_count,
                                            reset_replaced, sniff)
 from explorer.core.corpus.files import file_size, find_corpus_files, logical_suffix
+from explorer.core.corpus.mixed import LineWiseTranscoder, line_wise
 from explorer.core.corpus.records import CorpusFileReport
 from explorer.core.errors import CorpusError
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
@@ -60,11 +61,17 @@ class FileReader:
         self.replaced = 0
         self.note = ""
         self.position = 0  # bytes of the file on disk consumed so far (compressed bytes for .gz)
+        self.utf8_lines = self.legacy_lines = 0  # lines with non-ASCII text read as UTF-8 / as the legacy encoding
 
     def items(self) -> Iterator[str]:
         stream, raw = open_raw(self.path)
         newline = "" if _is_csv(self.path) else None
-        text = io.TextIOWrapper(stream, encoding=self.encoding, errors=COUNT_REPLACE, newline=newline)  # type: ignore[type-var]
+        transcoder = None
+        if line_wise(self.encoding):  # UTF-8 lines may hide among GBK or Big5 ones: decide line by line
+            transcoder = LineWiseTranscoder(stream, self.encoding, COUNT_REPLACE)
+            stream = io.BufferedReader(transcoder)
+        encoding = "utf-8" if transcoder is not None else self.encoding
+        text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNT_REPLACE, newline=newline)  # type: ignore[type-var]
         reset_replaced()
         try:
             with text:
@@ -79,6 +86,8 @@ class FileReader:
             log.warning("%s: %s", self.path, self.note)
         finally:
             raw.close()
+            if transcoder is not None:
+                self.utf8_lines, self.legacy_lines = transcoder.utf8_lines, transcoder.legacy_lines
         self.replaced = replaced_count()
         self.position = os.path.getsize(self.path)
 
@@ -211,8 +220,11 @@ def sniff_file(path: Path) -> CorpusFileReport:
 
 
 def finished_report(sniffed: CorpusFileReport, reader: FileReader) -> CorpusFileReport:
-    return CorpusFileReport(sniffed.path, sniffed.encoding, sniffed.size_bytes, reader.lines, reader.replaced,
-                            None, reader.note)
+    report = CorpusFileReport(sniffed.path, sniffed.encoding, sniffed.size_bytes, reader.lines, reader.replaced,
+                              None, reader.note, reader.utf8_lines, reader.legacy_lines)
+    if report.warning:
+        log.info("%s: %s", report.path, report.warning)
+    return report
 
 
 def inspect_files(

@@ -18,7 +18,8 @@ from explorer.core.fsutil import atomic_write
 from explorer.core.paths import cache_folder
 
 # 2: entries made before each segmenter kept its own jieba state may be wrong (a user dictionary's
-# frequency-0 words leaked into later segmentations without one): never reuse them.
+# frequency-0 words leaked into later segmentations without one), and UTF-8 lines in GBK or Big5 files
+# were mojibake: never reuse them.
 CACHE_FORMAT = 2
 
 
@@ -87,7 +88,8 @@ def state_file(folder: Path, user_dict: bytes | None) -> Path:
 
 def report_to_json(r: CorpusFileReport) -> dict[str, Any]:
     return {"path": str(r.path), "encoding": r.encoding, "size_bytes": r.size_bytes, "lines": r.lines,
-            "replaced_bytes": r.replaced_bytes, "skipped": r.skipped, "note": r.note}
+            "replaced_bytes": r.replaced_bytes, "skipped": r.skipped, "note": r.note, "utf8_lines": r.utf8_lines,
+            "legacy_lines": r.legacy_lines}
 
 
 def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCorpus | None:
@@ -97,7 +99,8 @@ def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCor
         if meta.get("format") != CACHE_FORMAT or text_path.stat().st_size != meta["bytes"]:
             return None
         files = tuple(CorpusFileReport(Path(f["path"]), f["encoding"], f["size_bytes"], f["lines"],
-                                       f["replaced_bytes"], f["skipped"], f.get("note", "")) for f in meta["files"])
+                                       f["replaced_bytes"], f["skipped"], f["note"], int(f["utf8_lines"]),
+                                       int(f["legacy_lines"])) for f in meta["files"])
         os.utime(meta_path)  # last use, for whoever prunes the cache
         return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options)
     except (OSError, ValueError, KeyError, TypeError):

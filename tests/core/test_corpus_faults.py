@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pickle
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,52 @@ def test_pure_legacy_and_damaged_utf8_files_are_not_called_mixed() -> None:
     damaged = reports["pd199801_damaged_utf8.txt"]
     assert damaged.encoding == "utf-8" and damaged.replaced_bytes == 8
     assert "8 undecodable bytes were replaced" in damaged.warning
+
+
+# --- an unwritable cache, litter after a kill ------------------------------------------------------------
+def test_an_unwritable_cache_folder_falls_back_to_a_temporary_one_with_a_note(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder should be")
+    cache = blocker / "segmented"  # cannot be created, even by root
+    corpus = segment_corpus([DATA / "sanguo_gbk.txt"], cache_dir=cache, workers=1)
+    try:
+        assert corpus.tokens > 1000 and corpus.path.is_file()
+        assert not corpus.path.is_relative_to(blocker)
+        assert f"The cache folder {cache} cannot be written" in corpus.note
+        want = segment_corpus([DATA / "sanguo_gbk.txt"], cache_dir=tmp_path / "ok", workers=1)
+        assert corpus.path.read_bytes() == want.path.read_bytes() and want.note == ""
+    finally:
+        import shutil
+
+        shutil.rmtree(corpus.path.parent)
+
+
+def test_temporaries_left_by_a_killed_segmentation_are_removed_on_the_next_run(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    big = tmp_path / "big.txt"  # big enough that the segmentation is still writing when it is killed
+    big.write_bytes((DATA / "pd199801_damaged_utf8.txt").read_bytes() * 60)
+    cache = tmp_path / "cache"
+    code = ("import sys; from pathlib import Path; from explorer.core.corpus import segment_corpus; "
+            f"segment_corpus([Path({str(big)!r})], cache_dir=Path({str(cache)!r}), workers=1)")
+    child = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2])
+    try:
+        deadline = time.monotonic() + 60
+        while not [p for p in cache.glob(".*") if p.is_file() and p.stat().st_size > 0]:
+            assert child.poll() is None and time.monotonic() < deadline, "the segmentation ended before the kill"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    litter = [p for p in cache.rglob("*") if p.is_file() and p.suffix not in (".state", ".cache")]
+    assert litter  # the killed run left its half-written corpus
+    old_style = cache / "0123abcd.x1y2z3.tmp"  # named as before fsutil's pid mark, untouched for two hours
+    old_style.write_bytes(b"half")
+    os.utime(old_style, (time.time() - 7200, time.time() - 7200))
+    live = cache / f".k.txt.w2v-part-{os.getpid()}-abc.txt"  # a run still writing (this process): kept
+    live.write_bytes(b"in progress")
+    corpus = segment_corpus([DATA / "sanguo_gbk.txt"], cache_dir=cache, workers=1)
+    left = sorted(p.name for p in cache.rglob("*") if p.is_file() and p.suffix not in (".state", ".cache"))
+    assert left == sorted([live.name, corpus.path.name, corpus.path.with_suffix(".json").name])

@@ -118,3 +118,4 @@ class SegmentedCorpus:
     files: tuple[CorpusFileReport, ...]
     from_cache: bool
     options: SegmentOptions
+    note: str = ""  # something the user should know (e.g. the cache folder could not be written)

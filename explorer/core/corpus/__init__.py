@@ -17,7 +17,7 @@ from __future__ import annotations
 from explorer.core.corpus.encoding import detect_encoding
 from explorer.core.corpus.files import CORPUS_SUFFIXES, find_corpus_files, looks_like_corpus
 from explorer.core.corpus.pipeline import segment_corpus
-from explorer.core.corpus.reading import inspect_files
+from explorer.core.corpus.reading import check_segmented_file, inspect_files
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
 from explorer.core.corpus.seg_cache import clear_cache, default_cache_dir
 from explorer.core.corpus.segment import BUILTIN_STOPWORDS
@@ -30,6 +30,7 @@ __all__ = [
     "CORPUS_SUFFIXES",
     "find_corpus_files",
     "inspect_files",
+    "check_segmented_file",
     "looks_like_corpus",
     "detect_encoding",
     "segment_corpus",

@@ -20,6 +20,7 @@ from explorer.core.corpus.files import file_size, find_corpus_files, logical_suf
 from explorer.core.corpus.mixed import LineWiseTranscoder, line_wise
 from explorer.core.corpus.records import CorpusFileReport
 from explorer.core.errors import CorpusError
+from explorer.core.fsutil import compression_of, is_regular_file
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 log = logging.getLogger(__name__)
@@ -261,3 +262,32 @@ def inspect_files(
     return reports
 
 
+
+
+def check_segmented_file(path: Path | str) -> Path:
+    """A file given as already segmented, sniffed like any corpus: it must be UTF-8 text, not compressed.
+
+    The trainer reads such a file's bytes as they are, so anything else would train on junk. Raises CorpusError.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"{path} does not exist.", "Check the path.")
+    if not is_regular_file(path):
+        raise CorpusError(f"{path} is not a regular file.",
+                          "--segmented takes one segmented text file; drop --segmented to segment a folder here.")
+    sniffed = sniff_file(path)
+    hint = ("A segmented file is UTF-8 text, one sentence per line, words separated by spaces. Drop --segmented "
+            "to have the text segmented here (any encoding, .gz and folders work then).")
+    if sniffed.skipped is not None:
+        raise CorpusError(f"{path.name} cannot be trained on as a segmented corpus: {sniffed.skipped}.", hint)
+    try:
+        with open(path, "rb") as f:
+            compressed = compression_of(f.read(3))
+    except OSError as err:
+        raise CorpusError(f"Cannot read {path}: {err.strerror or err}.", "Check that the file is readable.")
+    if compressed:
+        raise CorpusError(f"{path.name} is compressed ({compressed}); a segmented corpus is read as it is.",
+                          "Unpack it first, or drop --segmented.")
+    if sniffed.encoding not in ("utf-8", "utf-8-sig"):
+        raise CorpusError(f"{path.name} is in {sniffed.encoding_label}, not UTF-8.", hint)
+    return path

@@ -1120,6 +1120,10 @@
         <translation>正在对语料分词…</translation>
     </message>
     <message>
+        <source>The cache folder cannot be written, so the segmented text is kept in %1 this time.</source>
+        <translation>缓存文件夹无法写入，本次分词结果暂存于 %1。</translation>
+    </message>
+    <message>
         <source>There is no usable text to train on.</source>
         <translation>没有可用于训练的文本。</translation>
     </message>

@@ -81,8 +81,7 @@ def test_the_saved_jieba_state_cannot_run_code(tmp_path: Path) -> None:
 def test_no_plain_pickle_load_outside_the_restricted_loader() -> None:
     package = Path(__file__).resolve().parents[2] / "explorer"
     found = subprocess.run(["grep", "-rn", "pickle.load", str(package)], capture_output=True, text=True).stdout
-    outside = [line for line in found.splitlines()
-               if "/core/io/" not in line and "/core/legacy.py" not in line]  # legacy.py moves to core/io/
+    outside = [line for line in found.splitlines() if "/explorer/core/io/" not in line]
     assert outside == []
 
 

@@ -39,3 +39,32 @@ def test_the_mixed_encoding_warning_is_translated(qapp) -> None:  # type: ignore
         assert text == "请检查：文件中有 %1 无法解码"
     finally:
         i18n.set_language("en")
+
+
+def test_an_unwritable_cache_is_noted_under_the_preview(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from explorer.ui.workers import Task
+    from explorer.ui.widgets.training_view import TrainingDialog
+
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("W2V_EXPLORER_CACHE", str(blocker / "cache"))
+    text = tmp_path / "sanguo.txt"
+    shutil.copy(DATA.parent / "sanguo_yanyi_head80.txt", text)
+    dialog = TrainingDialog(None, corpus_paths=[], base_model=None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitSignal(dialog.corpus_page.inspected, timeout=TIMEOUT):
+        dialog.add_corpus_paths([text])
+    dialog.params_page.set_values(min_count=1, epochs=1, workers=1, vector_size=16)
+    with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT):
+        dialog.next_button.click()
+    assert dialog.segmented is not None
+    fallback = dialog.segmented.path.parent
+    try:
+        assert "The cache folder cannot be written" in dialog.params_page.preview_status.text()
+        assert str(fallback) in dialog.params_page.preview_status.text()
+    finally:
+        qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
+        shutil.rmtree(fallback)

@@ -5,8 +5,10 @@ The segmented corpus is UTF-8, one sentence per line, tokens separated by one sp
 
     files.py      finding corpus files; the drag-and-drop guess corpus vs model
     encoding.py   sniffing encodings, counting undecodable bytes
+    mixed.py      files whose lines mix UTF-8 with GBK or Big5: each line decoded in its own encoding
     reading.py    streaming a file's lines or CSV cells; per-file reports (``inspect_files``)
     segment.py    the jieba segmenter, in this process or in worker processes
+    jieba_state.py  jieba's dictionary saved between runs (plain data, never a pickle)
     seg_cache.py  the segmented-corpus cache
     pipeline.py   ``segment_corpus``: all of the above, with progress and cancel
     records.py    the frozen records handed to callers

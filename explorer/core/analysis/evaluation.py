@@ -10,6 +10,8 @@ case_insensitive=...)``, exact ties aside; similarity matches ``evaluate_word_pa
 from __future__ import annotations
 
 import math
+import os
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from explorer.core.analysis.benchmarks import AnalogySet, Reference, SimilaritySet, references
 from explorer.core.errors import QueryError
+from explorer.core.fsutil import cpu_count
 from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
@@ -249,49 +252,72 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
         assert mean is not None
         queries = mean.astype(np.float32)
     block_buf = np.empty((min(m, _QUERY_CHUNK), _BLOCK_ROWS), dtype=np.float32)  # reused: no page faults
-    for s in range(0, end, _BLOCK_ROWS):
-        if cancel is not None:
-            cancel.raise_if_cancelled()
-        e = min(end, s + _BLOCK_ROWS)
-        if method == "mul" or combine:  # (distinct words, rows): scaling the few columns beats normalising rows
-            cos = unit_words @ np.asarray(vectors[s:e], dtype=np.float32).T
-            cos *= inv_norms[s:e]
-        else:
-            unit = np.divide(vectors[s:e], safe[s:e, None], out=unit_buf[: e - s], casting="unsafe")
-        for qs in range(0, m, _QUERY_CHUNK):
-            qe = min(m, qs + _QUERY_CHUNK)
-            out_buf = block_buf[: qe - qs, : e - s]
-            if method == "add" and combine:
-                assert cos is not None
-                block = np.asarray(coef_chunks[qs // _QUERY_CHUNK] @ cos, dtype=np.float32)
-            elif method == "add":
-                block = np.matmul(queries[qs:qe], unit.T, out=out_buf if e - s == _BLOCK_ROWS else None)
-            else:  # an upper bound of gensim's 3CosMul score: no row's true score is above it
-                assert cos is not None
-                ia, ib, ic = inverse[qs:qe, 0], inverse[qs:qe, 1], inverse[qs:qe, 2]
-                block = np.take(cos, ib, axis=0)
-                block += 1
-                block *= np.take(cos, ic, axis=0) + 1
-                block *= 0.25
-                block += 1.01 * tol
-                den = np.take(cos, ia, axis=0)
-                den += 1
-                den *= 0.5
-                den += 1e-6 - tol / 2
-                np.maximum(den, 1e-7, out=den)
-                block /= den
-            sub = abc[qs:qe]
-            inside = (sub >= s) & (sub < e)
-            for j in range(3):
-                r = np.flatnonzero(inside[:, j])
-                block[r, sub[r, j] - s] = -np.inf
-            _merge(block, s, top_s[qs:qe], top_i[qs:qe])
-        report(e, end, "Answering analogy questions")
+    with _blas_threads():
+        for s in range(0, end, _BLOCK_ROWS):
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            e = min(end, s + _BLOCK_ROWS)
+            if method == "mul" or combine:  # (distinct words, rows): scaling the few columns beats normalising rows
+                cos = unit_words @ np.asarray(vectors[s:e], dtype=np.float32).T
+                cos *= inv_norms[s:e]
+            else:
+                unit = np.divide(vectors[s:e], safe[s:e, None], out=unit_buf[: e - s], casting="unsafe")
+            for qs in range(0, m, _QUERY_CHUNK):
+                qe = min(m, qs + _QUERY_CHUNK)
+                out_buf = block_buf[: qe - qs, : e - s]
+                if method == "add" and combine:
+                    assert cos is not None
+                    block = np.asarray(coef_chunks[qs // _QUERY_CHUNK] @ cos, dtype=np.float32)
+                elif method == "add":
+                    block = np.matmul(queries[qs:qe], unit.T, out=out_buf if e - s == _BLOCK_ROWS else None)
+                else:
+                    assert cos is not None
+                    block = _cosmul_bound(cos, inverse[qs:qe], tol)
+                sub = abc[qs:qe]
+                inside = (sub >= s) & (sub < e)
+                for j in range(3):
+                    r = np.flatnonzero(inside[:, j])
+                    block[r, sub[r, j] - s] = -np.inf
+                _merge(block, s, top_s[qs:qe], top_i[qs:qe])
+            report(e, end, "Answering analogy questions")
     out = np.empty((m, need), dtype=np.int64)
     for k in range(m):
         out[k] = _rerank(model, method, abc[k], None if mean is None else mean[k], top_s[k], top_i[k], need,
                          end, safe, float(margins[k]))
     return out
+
+
+def _cosmul_bound(cos: np.ndarray, inverse: np.ndarray, tol: float) -> np.ndarray:
+    """An upper bound of gensim's 3CosMul score (1+cb)/2 * (1+cc)/2 / ((1+ca)/2 + 1e-6) of every row, from
+    cosines that may each be off by ``tol``: no row's true score is above it."""
+    block = np.take(cos, inverse[:, 1], axis=0)
+    block += 1
+    block *= np.take(cos, inverse[:, 2], axis=0) + 1
+    block *= 0.25
+    block += 1.01 * tol
+    den = np.take(cos, inverse[:, 0], axis=0)
+    den += 1
+    den *= 0.5
+    den += 1e-6 - tol / 2
+    np.maximum(den, 1e-7, out=den)
+    block /= den
+    return block
+
+
+def _blas_threads() -> AbstractContextManager[object]:
+    """One BLAS thread while every core is already busy: OpenBLAS threads wait for each other by spinning,
+    and on a loaded machine that took twice the wall time of one thread (bench_evaluate, load 10 on 2 cores)."""
+    try:
+        busy = os.getloadavg()[0] >= cpu_count()
+    except (AttributeError, OSError):  # no load average (Windows)
+        return nullcontext()
+    if not busy:
+        return nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return nullcontext()
+    return threadpool_limits(1, user_api="blas")  # type: ignore[no-any-return]
 
 
 def _word_products_cheaper(distinct: int, dims: int, questions: int) -> bool:

@@ -251,3 +251,23 @@ def test_report_card_runs_every_set_with_one_progress_range() -> None:
     token.cancel()
     with pytest.raises(Cancelled):
         report.report_card(LoadedModel.from_gensim(chinese().wv), analogies, similarities, cancel=token)
+
+
+def test_one_blas_thread_only_while_the_machine_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    from explorer.core.analysis import blas
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    monkeypatch.setattr(os, "getloadavg", lambda: (1000.0, 0.0, 0.0))
+    with blas.one_thread_when_busy():
+        assert set(blas_threads()) <= {1}
+    assert blas_threads() == before
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    with blas.one_thread_when_busy():
+        assert blas_threads() == before

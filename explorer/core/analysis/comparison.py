@@ -14,6 +14,7 @@ from typing import Literal
 
 import numpy as np
 
+from explorer.core.analysis.blas import one_thread_when_busy
 from explorer.core.errors import QueryError
 from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
@@ -150,8 +151,9 @@ def compare(a: LoadedModel, b: LoadedModel, k: int = 10, anchors: int = 10_000, 
     m = min(overlap_words, shared)
     if m > k:
         stage = "Finding neighbours"
-        na = _neighbours_within(a, ra[:m], k, lambda d, t, s: report(1 + d / max(t, 1) / 2, 3, stage), cancel)
-        nb = _neighbours_within(b, rb[:m], k, lambda d, t, s: report(1.5 + d / max(t, 1) / 2, 3, stage), cancel)
+        with one_thread_when_busy():
+            na = _neighbours_within(a, ra[:m], k, lambda d, t, s: report(1 + d / max(t, 1) / 2, 3, stage), cancel)
+            nb = _neighbours_within(b, rb[:m], k, lambda d, t, s: report(1.5 + d / max(t, 1) / 2, 3, stage), cancel)
         overlap[:m] = _jaccard(na, nb, k)
     counts = None
     extra_a, extra_b = getattr(a.wv, "expandos", {}), getattr(b.wv, "expandos", {})

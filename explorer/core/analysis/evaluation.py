@@ -10,16 +10,14 @@ case_insensitive=...)``, exact ties aside; similarity matches ``evaluate_word_pa
 from __future__ import annotations
 
 import math
-import os
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
 import numpy as np
 
 from explorer.core.analysis.benchmarks import AnalogySet, Reference, SimilaritySet, references
+from explorer.core.analysis.blas import one_thread_when_busy
 from explorer.core.errors import QueryError
-from explorer.core.fsutil import cpu_count
 from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
@@ -252,7 +250,7 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
         assert mean is not None
         queries = mean.astype(np.float32)
     block_buf = np.empty((min(m, _QUERY_CHUNK), _BLOCK_ROWS), dtype=np.float32)  # reused: no page faults
-    with _blas_threads():
+    with one_thread_when_busy():
         for s in range(0, end, _BLOCK_ROWS):
             if cancel is not None:
                 cancel.raise_if_cancelled()
@@ -302,22 +300,6 @@ def _cosmul_bound(cos: np.ndarray, inverse: np.ndarray, tol: float) -> np.ndarra
     np.maximum(den, 1e-7, out=den)
     block /= den
     return block
-
-
-def _blas_threads() -> AbstractContextManager[object]:
-    """One BLAS thread while every core is already busy: OpenBLAS threads wait for each other by spinning,
-    and on a loaded machine that took twice the wall time of one thread (bench_evaluate, load 10 on 2 cores)."""
-    try:
-        busy = os.getloadavg()[0] >= cpu_count()
-    except (AttributeError, OSError):  # no load average (Windows)
-        return nullcontext()
-    if not busy:
-        return nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return nullcontext()
-    return threadpool_limits(1, user_api="blas")  # type: ignore[no-any-return]
 
 
 def _word_products_cheaper(distinct: int, dims: int, questions: int) -> bool:

@@ -28,6 +28,8 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                    help="judge only with the N most frequent words: questions with other words are skipped")
     p.add_argument("--ignore-case", action="store_true",
                    help="match words case-insensitively, as gensim's default does (for English sets)")
+    p.add_argument("--wrong", type=int, default=0, metavar="N",
+                   help="also list the first N questions answered wrongly in each analogy set (text output)")
     p.add_argument("--json", action="store_true", help="print the result as JSON for scripts")
     p.set_defaults(run=_evaluate)
 
@@ -79,7 +81,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         "similarity": [{"file": label, "pairs": r.pairs, "skipped": r.skipped, "spearman": r.spearman,
                         "pearson": r.pearson} for label, r in card.similarities],
     }
-    emit(args, data, _text(list(card.analogies), list(card.similarities), args.restrict))
+    emit(args, data, _text(list(card.analogies), list(card.similarities), args.restrict, args.wrong))
     return 0
 
 
@@ -97,7 +99,7 @@ def _references(refs: tuple[benchmarks.Reference, ...], analogy: bool) -> list[s
 
 
 def _text(analogies: list[tuple[str, evaluation.AnalogyResult]],
-          similarities: list[tuple[str, evaluation.SimilarityResult]], restrict: int | None) -> str:
+          similarities: list[tuple[str, evaluation.SimilarityResult]], restrict: int | None, wrong: int = 0) -> str:
     out: list[str] = []
     scope = f" among the {restrict:,} most frequent words" if restrict else ""
     for label, r in analogies:
@@ -114,6 +116,10 @@ def _text(analogies: list[tuple[str, evaluation.AnalogyResult]],
                          [(s.name, s.correct, s.total, _percent(s.accuracy), s.skipped) for s in r.sections],
                          right=[False, True, True, True, True]))
         out.extend(_references(r.references, analogy=True))
+        misses = r.wrong()[:wrong]
+        if misses:
+            out.append(f"  first {len(misses)} wrong answers (a : b = c : expected, the model's answer):")
+            out.extend(f"    {a} : {b} = {c} : {d}   -> {ans or '(no word left)'}" for a, b, c, d, ans in misses)
         out.append("")
     if similarities:
         out.append(table(["word similarity", "Spearman", "Pearson", "pairs", "skipped", "coverage"],

@@ -70,8 +70,9 @@ def test_no_file_runs_every_bundled_set(model_file: Path, capsys: pytest.Capture
     assert [a["file"] for a in data["analogy"]] == [s.name for s in bundled if s.kind == "analogy"]
     assert [p["file"] for p in data["similarity"]] == [s.name for s in bundled if s.kind == "similarity"]
     assert all(a["method"] == "mul" for a in data["analogy"])
-    code, text, _ = _run(capsys, "evaluate", str(model_file))
+    code, text, _ = _run(capsys, "evaluate", str(model_file), "--wrong", "2")
     assert code == 0 and "ca_translated.txt:" in text and "coverage" in text and "reference" in text
+    assert "first 2 wrong answers" in text
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -60,6 +60,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if args.restrict is not None and args.restrict < 1:
         raise QueryError("--restrict must be a positive number of words.")
+    if args.wrong < 0:
+        raise QueryError("--wrong must be 0 or more.")
     # read every file first: a typo in the last one should not cost the user a model load
     analogy_sets = [(str(f), benchmarks.read_analogy_set(f)) for f in args.analogy]
     similarity_sets = [(str(f), benchmarks.read_similarity_set(f)) for f in args.similarity]

@@ -452,3 +452,27 @@ def clear(kinds: Iterable[str] = KINDS, include_unfinished: bool = False) -> Cle
         else:
             removed.append(e)
     return ClearResult(tuple(removed), tuple(kept))
+
+
+# --- sizes for people -----------------------------------------------------------------------------------
+_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+          "t": 1000**4, "tb": 1000**4, "kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}
+
+
+def format_size(size: int) -> str:
+    """``1.2 GB``: decimal units, as disks and file managers count."""
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``10GB``, ``500 MB``, ``1.5g``, ``2GiB`` or a plain number of bytes."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)\s*", text)
+    unit = m.group(2).lower() if m else ""
+    if m is None or unit not in _UNITS:
+        raise ValueError(f"{text!r} is not a size; write e.g. 10GB, 500MB or 2GiB")
+    return int(float(m.group(1)) * _UNITS[unit])

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core import fsutil
+from explorer.core.errors import CacheError
 from explorer.core.paths import cache_folder
 
 log = logging.getLogger(__name__)
@@ -380,16 +381,20 @@ def limit(used: int | None = None) -> int:
 def set_limit(limit_bytes: int | None) -> None:
     """Store the cap (bytes; None: back to the default). Kept in the cache folder, shared by the CLI and window."""
     if limit_bytes is not None and limit_bytes < 0:
-        raise ValueError("the cache limit cannot be negative")
+        raise CacheError("The cache limit cannot be negative.", "Give a size such as 10GB or 500MB.")
     path = root() / _SETTINGS
     settings = _read_json(path)
     if limit_bytes is None:
         settings.pop("limit_bytes", None)
     else:
         settings["limit_bytes"] = int(limit_bytes)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with fsutil.atomic_write(path, "w", encoding="utf-8") as f:
-        json.dump(settings, f)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with fsutil.atomic_write(path, "w", encoding="utf-8") as f:
+            json.dump(settings, f)
+    except OSError as err:
+        raise CacheError(f"Cannot save the cache limit in {path.parent}: {err.strerror or err}.",
+                         "Check that the cache folder exists and that you may write to it.") from err
 
 
 # --- eviction and clearing ----------------------------------------------------------------------------
@@ -474,5 +479,5 @@ def parse_size(text: str) -> int:
     m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-zA-Z]*)\s*", text)
     unit = m.group(2).lower() if m else ""
     if m is None or unit not in _UNITS:
-        raise ValueError(f"{text!r} is not a size; write e.g. 10GB, 500MB or 2GiB")
+        raise CacheError(f"“{text}” is not a size.", "Write it like 10GB, 500MB or 2GiB.")
     return int(float(m.group(1)) * _UNITS[unit])

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import usercache
+from explorer.core.errors import CacheError
+from explorer.ui import messages
 
 GB = 1000**3
 
@@ -121,7 +123,11 @@ class CacheDialog(QDialog):
         return None if self._default else int(round(self.limit_box.value() * GB))
 
     def accept(self) -> None:
-        usercache.set_limit(self.chosen_limit())
+        try:
+            usercache.set_limit(self.chosen_limit())
+        except CacheError as err:
+            messages.error(self, err)
+            return
         usercache.enforce_limit()  # a lower limit applies now, not at the next cache write
         super().accept()
 

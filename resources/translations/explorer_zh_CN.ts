@@ -346,6 +346,10 @@
         <translation>关于词向量探索器(&amp;A)</translation>
     </message>
     <message>
+        <source>Cache &amp;Settings…</source>
+        <translation>缓存设置(&amp;S)…</translation>
+    </message>
+    <message>
         <source>Follow the System</source>
         <translation>跟随系统</translation>
     </message>
@@ -1260,6 +1264,10 @@
     <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Cache problem</source>
+        <translation>缓存问题</translation>
     </message>
     <message>
         <source>Warning</source>

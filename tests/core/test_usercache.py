@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from explorer.core import fsutil, usercache
+from explorer.core.errors import CacheError
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
@@ -106,8 +107,18 @@ def test_the_cap_is_a_setting_with_a_bounded_default(cache: Path) -> None:
     assert [e.name for e in usercache.enforce_limit()] == ["old"]  # the stored cap applies
     usercache.set_limit(None)
     assert usercache.configured_limit() is None
-    with pytest.raises(ValueError):
+    with pytest.raises(CacheError):
         usercache.set_limit(-1)
+    assert usercache.parse_size("2.5GB") == 2_500_000_000 and usercache.parse_size("2GiB") == 2 << 30
+    with pytest.raises(CacheError, match="not a size"):
+        usercache.parse_size("lots")
+
+
+def test_an_unwritable_cache_folder_is_a_clear_error(cache: Path) -> None:
+    cache.mkdir()
+    (cache / "cache-settings.json").mkdir()  # in the way of the settings file, even for root
+    with pytest.raises(CacheError, match="Cannot save the cache limit"):
+        usercache.set_limit(MB)
 
 
 def test_entries_in_use_and_unfinished_trainings_are_never_evicted(cache: Path) -> None:

@@ -71,3 +71,33 @@ def test_the_dialog_speaks_chinese(qtbot, cache: Path) -> None:  # type: ignore[
         assert "项" in dialog.usage.text()
     finally:
         i18n.set_language("en")
+
+
+def test_the_window_opens_it_from_the_edit_menu(qtbot, cache: Path) -> None:  # type: ignore[no-untyped-def]
+    from explorer.ui.cache_dialog import CacheDialog
+    from explorer.ui.main_window import MainWindow
+    from explorer.ui.settings import open_settings
+
+    settings = open_settings()
+    settings.clear()
+    win = MainWindow(settings=settings)
+    qtbot.addWidget(win)
+    assert win.cache_action in win.edit_menu.actions() and win.cache_action.text() == "Cache &Settings…"
+    win.cache_action.trigger()
+    dialog = win.findChild(CacheDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.location.text() == str(cache)
+    dialog.reject()
+
+
+def test_a_limit_that_cannot_be_saved_is_reported(qtbot, cache: Path) -> None:  # type: ignore[no-untyped-def]
+    from explorer.ui import messages
+    from explorer.ui.cache_dialog import CacheDialog
+
+    (cache / "cache-settings.json").mkdir()  # in the way of the settings file
+    dialog = CacheDialog()
+    qtbot.addWidget(dialog)
+    dialog.limit_box.setValue(3.0)
+    with messages.capture() as shown:
+        dialog.accept()
+    assert [m.title for m in shown] == ["Cache problem"] and "Cannot save the cache limit" in shown[0].text
+    assert dialog.result() != dialog.DialogCode.Accepted

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from explorer.core import usercache
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
 from explorer.core.corpus.segment import BUILTIN_STOPWORDS, STATE_FORMAT
 from explorer.core.errors import CorpusError
 from explorer.core.fsutil import atomic_write
-from explorer.core.paths import cache_folder
 
 CACHE_FORMAT = 1
 
 
 def default_cache_dir() -> Path:
-    """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder."""
-    return cache_folder("segmented")
+    """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder.
+
+    Part of the user cache (explorer.core.usercache): listed, capped and cleared with the other entries.
+    """
+    return usercache.folder("segmented")
 
 
 def clear_cache(cache_dir: Path | None = None) -> int:
@@ -95,7 +97,7 @@ def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCor
             return None
         files = tuple(CorpusFileReport(Path(f["path"]), f["encoding"], f["size_bytes"], f["lines"],
                                        f["replaced_bytes"], f["skipped"], f.get("note", "")) for f in meta["files"])
-        os.utime(meta_path)  # last use, for whoever prunes the cache
+        usercache.touch(meta_path)  # last use: the cap evicts the least recently used entries first
         return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options)
     except (OSError, ValueError, KeyError, TypeError):
         return None

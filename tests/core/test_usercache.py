@@ -222,3 +222,22 @@ def test_stale_temporaries_are_removed_when_the_cache_opens(cache: Path) -> None
     usercache.entries()
     assert not [p for p in stale if os.path.lexists(p)]
     assert all(p.exists() for p in fresh)  # being written: by this process, or recently
+
+
+def test_a_training_holds_its_corpus_and_checkpoint(cache: Path, tmp_path: Path) -> None:
+    from explorer.core.corpus import segment_corpus
+    from explorer.core.training import TrainConfig, checkpoint_dir_for, train
+
+    src = tmp_path / "c.txt"
+    shutil.copy(DATA / "sanguo_yanyi_head80.txt", src)
+    corpus = segment_corpus([src], workers=1)
+    config = TrainConfig(sg=True, hs=False, negative=3, vector_size=8, window=3, min_count=1, sample=0, epochs=2,
+                         workers=1, seed=1)
+    output = tmp_path / "m.model"
+    ckpt = checkpoint_dir_for(output)
+    seen: list[set[str]] = []
+    train(corpus.path, config, output, checkpoint_dir=ckpt,
+          on_epoch=lambda _stats: seen.append({e.name for e in usercache.entries() if e.in_use}))
+    assert seen and all({corpus.path.stem, ckpt.name} <= names for names in seen)
+    assert not any(e.in_use for e in usercache.entries())  # released when the training ends
+    assert ckpt.parent == cache / "checkpoints"

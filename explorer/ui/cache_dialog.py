@@ -94,7 +94,7 @@ class CacheDialog(QDialog):
                                   "Models open now and trainings you can still resume are always kept."))
         self.limit_box.setToolTip(self.tr("The cache never grows past this size"))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:  # Qt names it
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
             self.refresh()
@@ -120,7 +120,7 @@ class CacheDialog(QDialog):
 
     def chosen_limit(self) -> int | None:
         """The limit in bytes the dialog would store; None for the default."""
-        return None if self._default else int(round(self.limit_box.value() * GB))
+        return None if self._default else round(self.limit_box.value() * GB)
 
     def accept(self) -> None:
         try:

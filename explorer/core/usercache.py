@@ -109,7 +109,7 @@ def _is_stale_legacy_temporary(kind: str, entry: os.DirEntry[str], top: bool, no
     m = _LEGACY_PID.search(name)
     if m is not None:
         pid = int(m.group(1))
-        return pid != os.getpid() and not fsutil._process_alive(pid)
+        return pid != os.getpid() and not fsutil.process_alive(pid)
     try:
         return now - entry.stat(follow_symlinks=False).st_mtime > _LEGACY_TEMP_AGE
     except OSError:
@@ -232,7 +232,7 @@ def _leases_in_use() -> set[tuple[str, str]]:
     for lease in names:
         parts = lease.split("~")
         if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) != os.getpid() and \
-                fsutil._process_alive(int(parts[2])):
+                fsutil.process_alive(int(parts[2])):
             found.add((parts[0], parts[1].replace("%", "/")))
     return found
 
@@ -242,7 +242,7 @@ def _remove_dead_leases() -> None:
     with contextlib.suppress(OSError):
         for lease in os.listdir(leases):
             pid = lease.rsplit("~", 1)[-1]
-            if pid.isdigit() and int(pid) != os.getpid() and not fsutil._process_alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not fsutil.process_alive(int(pid)):
                 fsutil.remove_quietly(leases / lease)
 
 

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.models import LoadedModel
+from explorer.core.modes import PlotRequest
+from explorer.core.tasks import CancelToken, Reporter, null_reporter
 from explorer.ui import messages
 from explorer.ui.fonts import ensure_cjk_font
 from explorer.ui.workers import Task
@@ -37,17 +39,6 @@ ROLE_COLOURS = {
     "result": QColor(40, 100, 200),
     "odd": QColor(150, 40, 160),
 }
-
-
-@dataclass(frozen=True)
-class PlotRequest:
-    """What to plot: words with their role (query/input/result/odd) and score; arrows as index pairs."""
-
-    words: tuple[str, ...]
-    roles: tuple[str, ...]
-    scores: tuple[float | None, ...]
-    arrows: tuple[tuple[int, int], ...] = ()
-    title: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +67,8 @@ class PlotData:
 
 
 def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int = 0,
-                     background: Background | None = None, report: object = None, cancel: object = None) -> PlotData:
+                     background: Background | None = None, report: Reporter = null_reporter,
+                     cancel: CancelToken | None = None) -> PlotData:
     """PCA to 2D (explorer.core.projection). With a background, the axes are fitted on the K most frequent
     words, so the map stays put from one query to the next and the query words are placed on it. Pass the
     previous result's ``background`` to skip refitting it."""
@@ -94,16 +86,18 @@ def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int
     if k >= 2:
         if background is None or len(background.words) != k:
             words = tuple(model.wv.index_to_key[:k])
-            fit = fit_pca(model, words)
-            background = Background(words, np.asarray(transform(fit, model, words), dtype=np.float64), fit)
-        xy = np.asarray(transform(background.fit, model, request.words), dtype=np.float64)
+            # The background is what takes long (tens of thousands of words): it reports and can be cancelled.
+            fit = fit_pca(model, words, report=report, cancel=cancel)
+            background = Background(words, np.asarray(transform(fit, model, words, cancel=cancel), dtype=np.float64),
+                                    fit)
+        xy = np.asarray(transform(background.fit, model, request.words, cancel=cancel), dtype=np.float64)
         explained = tuple(float(v) for v in background.fit.explained_variance_ratio)
         return PlotData(request, xy.reshape(-1, 2), background, explained)
     unique = list(dict.fromkeys(request.words))
     if len(unique) < 2:
         return PlotData(request, np.zeros((len(request.words), 2)))
-    fit = fit_pca(model, unique)
-    xy = np.asarray(transform(fit, model, request.words), dtype=np.float64)
+    fit = fit_pca(model, unique, cancel=cancel)
+    xy = np.asarray(transform(fit, model, request.words, cancel=cancel), dtype=np.float64)
     return PlotData(request, xy.reshape(-1, 2), None, tuple(float(v) for v in fit.explained_variance_ratio))
 
 

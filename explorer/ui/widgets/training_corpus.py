@@ -238,7 +238,7 @@ class CorpusPage(QWidget):
         if self._from_current():
             self.task = None
 
-    def _on_progress(self, done: float, total: float, _stage: str = "") -> None:
+    def _on_progress(self, done: float, total: float, _stage: object = None) -> None:
         if self._from_current():
             self.progress.setValue(int(1000 * done / total) if total else 0)
 

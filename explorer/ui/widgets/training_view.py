@@ -28,7 +28,7 @@ from explorer.core import training as core_training
 from explorer.core.corpus import SegmentedCorpus, SegmentOptions
 from explorer.core.errors import ExplorerError
 from explorer.core.models import LoadedModel
-from explorer.core.tasks import CancelToken, Reporter
+from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
 from explorer.ui import messages
 from explorer.ui.widgets.training_corpus import CorpusPage
@@ -268,10 +268,10 @@ class TrainingDialog(QDialog):
         """Whether the signal being handled comes from the current preview (not a superseded one)."""
         return self.preview_task is not None and self.sender() is self.preview_task
 
-    def _on_preview_progress(self, done: float, total: float, stage: str) -> None:
+    def _on_preview_progress(self, done: float, total: float, stage: object) -> None:
         if not self._from_preview() or not total:
             return
-        text = self.progress_page.stage_text(stage, done, total)
+        text = self.progress_page.stage_text(stage if isinstance(stage, Stage) else str(stage), done, total)
         self.params_page.show_preview_busy(f"{text} {100 * done / total:.0f}%")
 
     def _on_preview_finished(self, result: Any) -> None:

@@ -79,31 +79,31 @@ def stage_text(stage: Stage | StageKind | str) -> str:
 
 
 def status_opening(name: str) -> str:
-    return _tr("Opening %1…").replace("%1", name)
+    return QCoreApplication.translate("messages", "Opening %1…").replace("%1", name)
 
 
 def status_open_cancelled(name: str) -> str:
-    return _tr("Opening %1 was cancelled.").replace("%1", name)
+    return QCoreApplication.translate("messages", "Opening %1 was cancelled.").replace("%1", name)
 
 
 def status_preparing() -> str:
-    return _tr("Preparing the search…")
+    return QCoreApplication.translate("messages", "Preparing the search…")
 
 
 def status_cancelling() -> str:
-    return _tr("Cancelling…")
+    return QCoreApplication.translate("messages", "Cancelling…")
 
 
 def status_searching() -> str:
-    return _tr("Searching…")
+    return QCoreApplication.translate("messages", "Searching…")
 
 
 def status_no_model() -> str:
-    return _tr("No model open. Use File > Open or drop a model file here.")
+    return QCoreApplication.translate("messages", "No model open. Use File > Open or drop a model file here.")
 
 
 def status_model(name: str, words: int, dims: int, format_label: str) -> str:
-    return _tr("%1 · %2 words × %3 dimensions · %4").replace("%1", name).replace("%2", f"{words:,}").replace(
+    return QCoreApplication.translate("messages", "%1 · %2 words × %3 dimensions · %4").replace("%1", name).replace("%2", f"{words:,}").replace(
         "%3", str(dims)).replace("%4", format_label)
 
 

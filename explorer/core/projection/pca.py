@@ -1,30 +1,26 @@
-"""2-D projections of word vectors for the plot: PCA with deterministic signs, fitted on a chosen set of words.
+"""2-D PCA of word vectors for the plot, with deterministic signs, fitted on a chosen set of words.
 
 Results are frozen dataclasses holding read-only numpy arrays, safe to hand from a worker thread to the UI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from explorer.core.errors import QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.errors import QueryError
+from explorer.core.projection.source import frozen, unknown_word, vectors_of
 from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, check, null_reporter
 
-__all__ = ["PCAFit", "Projection", "fit_pca", "transform", "pca", "project", "project_words"]
+if TYPE_CHECKING:
+    from explorer.core.models import LoadedModel
 
 # Rows per block when fitting and placing: the cancel token is checked and progress reported between blocks,
 # so a 50,000-word background stops within one block (a few ms) of a cancel.
 BLOCK_ROWS = 4096
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a)
-    a.setflags(write=False)
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,7 +43,7 @@ class PCAFit:
             out[start:start + BLOCK_ROWS] = (x - self.mean) @ self.components.T
             report(min(start + BLOCK_ROWS, n), n, stage)
         check(cancel)
-        return _frozen(out)
+        return frozen(out)
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,22 +64,6 @@ def _prepare(x: np.ndarray, normalize: bool) -> np.ndarray:
     return x
 
 
-def _vectors_of(source: LoadedModel | np.ndarray, words: Sequence[str] | None) -> np.ndarray:
-    """The rows to project. For a model these are its vectors in the order of ``words`` (a copy)."""
-    if isinstance(source, LoadedModel):
-        if words is None:
-            raise QueryError("Say which words to project.")
-        vocab = source.wv.key_to_index
-        missing = [w for w in words if w not in vocab]
-        if missing:
-            from explorer.core.query import suggest
-
-            raise WordNotInVocabulary(missing[0], suggest(source, missing[0], 10))
-        idx = np.fromiter((vocab[w] for w in words), dtype=np.int64, count=len(words))
-        return np.asarray(source.wv.vectors[idx], dtype=np.float32)
-    return np.asarray(source, dtype=np.float32)
-
-
 def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None,
             normalize: bool = True, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> PCAFit:
     """Fit a 2-D PCA to rows of a matrix, or to the vectors of ``words`` of a model (at least two).
@@ -92,7 +72,7 @@ def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None
     largest absolute loading is made positive. Uses the dims x dims covariance, so fitting on tens of
     thousands of words stays cheap.
     """
-    vectors = _vectors_of(source, words)
+    vectors = vectors_of(source, words)
     if vectors.ndim != 2:
         raise QueryError("Expected a matrix of vectors, one per row.")
     n, dims = vectors.shape
@@ -129,16 +109,16 @@ def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None
     ratio = np.zeros(2)
     if total > 0:
         ratio[:k] = values[:k] / total
-    return PCAFit(mean=_frozen(mean), components=_frozen(comps), explained_variance_ratio=_frozen(ratio),
+    return PCAFit(mean=frozen(mean), components=frozen(comps), explained_variance_ratio=frozen(ratio),
                   normalized=normalize)
 
 
 def transform(fit: PCAFit, source: LoadedModel | np.ndarray, words: Sequence[str] | None = None,
               report: Reporter = null_reporter, cancel: CancelToken | None = None) -> np.ndarray:
     """Coordinates (n, 2) of matrix rows, or of ``words`` of a model, on a fitted PCA."""
-    vectors = _vectors_of(source, words)
+    vectors = vectors_of(source, words)
     if len(vectors) == 0:
-        return _frozen(np.zeros((0, 2), dtype=np.float32))
+        return frozen(np.zeros((0, 2), dtype=np.float32))
     return fit.transform(vectors, report, cancel)
 
 
@@ -171,9 +151,7 @@ def project_words(model: LoadedModel, words: Sequence[str], fit_top: int | None 
     for w in dict.fromkeys(words):
         (known if w in vocab else unknown).append(w)
     if unknown and not skip_unknown:
-        from explorer.core.query import suggest
-
-        raise WordNotInVocabulary(unknown[0], suggest(model, unknown[0], 10))
+        raise unknown_word(model, unknown[0])
     idx = np.fromiter((vocab[w] for w in known), dtype=np.int64, count=len(known))
     vectors = np.asarray(model.wv.vectors[idx], dtype=np.float32)
     if fit_top:
@@ -181,6 +159,6 @@ def project_words(model: LoadedModel, words: Sequence[str], fit_top: int | None 
         fit = fit_pca(model.wv.vectors[:top], normalize=normalize, report=report, cancel=cancel)
     else:
         fit = fit_pca(vectors, normalize=normalize, report=report, cancel=cancel)
-    coords = fit.transform(vectors, cancel=cancel) if len(known) else _frozen(np.zeros((0, 2), dtype=np.float32))
+    coords = fit.transform(vectors, cancel=cancel) if len(known) else frozen(np.zeros((0, 2), dtype=np.float32))
     return Projection(words=tuple(known), coords=coords, explained_variance_ratio=fit.explained_variance_ratio,
                       fit=fit, unknown=tuple(unknown))

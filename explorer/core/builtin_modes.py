@@ -14,7 +14,7 @@ from explorer.core.modes import (
 from explorer.core.texts import QT_TRANSLATE_NOOP, Text
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io.model import LoadedModel
 
 
 def _query() -> Any:

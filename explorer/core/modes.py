@@ -19,7 +19,7 @@ from explorer.core.tasks import CancelToken, check
 from explorer.core.texts import QT_TRANSLATE_NOOP, Text
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io.model import LoadedModel
 
 ANALOGY_RESULTS_PLOTTED = 5
 WORD_SEPARATORS = (",", "，", "、", ";", "；")

@@ -18,7 +18,7 @@ from explorer.core.modes import Outcome, Query
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io.model import LoadedModel
 
 log = logging.getLogger(__name__)
 

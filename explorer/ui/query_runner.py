@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from explorer.core import modes
 from explorer.core import query as core_query
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.modes import Outcome, PlotRequest, Query, ResultRow
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 

@@ -6,7 +6,7 @@ import pytest
 
 from explorer.core import modes
 from explorer.core.errors import Cancelled
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.core.modes import Query
 from explorer.core.tasks import CancelToken
 from explorer.core.texts import Text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.core.errors import QueryError
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.core.modes import Query
 from explorer.core.session import HistoryState, ResultChange, Session
 from tests.core.test_query_models import hs_model, ns_model, trained  # noqa: F401  (fixtures)

@@ -13,7 +13,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core import modes
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.core.modes import CliCommand, Field, ModeSpec, Outcome, Query, ResultRow, TextReport
 from explorer.core.tasks import Stage, StageKind
 from explorer.ui import i18n, messages
@@ -127,6 +127,25 @@ def test_the_window_keeps_its_model_in_the_session(window, qtbot, full_model_pat
     assert window.session.current is window.current_model is not first
     assert window.session.models == (window.current_model,)  # opening replaces: the old model's memory is freed
     assert [q.inputs for q in window.session.history.items] == [] or window.session.history.current is not None
+
+
+def test_a_mode_registered_alone_is_a_w2v_command(toy_mode, full_model_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from gensim.models import Word2Vec
+
+    from explorer.cli import main
+
+    rank = Word2Vec.load(str(full_model_path)).wv.key_to_index["经济"] + 1
+    assert main(["toy", str(full_model_path), "经济"]) == 0
+    assert capsys.readouterr().out.strip() == f"经济: 2 characters, frequency rank {rank}"
+    assert main(["toy", str(full_model_path), "经济", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"word": "经济", "characters": 2, "rank": rank}
+    assert main(["toy", str(full_model_path), "咕噜噜"]) == 2  # the spec's own error, said in one sentence
+    assert "咕噜噜" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["toy", "--help"])
+    assert "how many characters a word has" in capsys.readouterr().out
 
 
 # --- newest task wins ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from explorer.core.projection.source import frozen, unknown_word, vectors_of
 from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, check, null_reporter
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 # Rows per block when fitting and placing: the cancel token is checked and progress reported between blocks,
 # so a 50,000-word background stops within one block (a few ms) of a cancel.

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolTip, QVBoxLayout, QWidget,
 )
 
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.modes import PlotRequest
 from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, null_reporter
 from explorer.ui import messages

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from explorer.core import modes
 from explorer.core import query as core_query
 from explorer.core.errors import ExplorerError, QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.modes import ModeSpec
 from explorer.core.session import HistoryState, Session
 from explorer.core.texts import Text

@@ -39,7 +39,8 @@ def _add_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]", spe
         p.add_argument("-n", "--topn", type=int, default=10, metavar="N", help="how many results (default 10)")
     if spec.methods:
         p.add_argument("--method", choices=[m.cli for m in spec.methods], default=spec.methods[0].cli,
-                       help=", ".join(f"{m.cli} = {m.label}" for m in spec.methods))
+                       help=", ".join(f"{m.cli} = {m.label}" + (f" ({m.detail})" if m.detail else "")
+                                      for m in spec.methods))
     if spec.restrict:
         p.add_argument("--restrict", type=int, metavar="K", help="answer only from the K most frequent words")
     p.add_argument("--json", action="store_true", help="print the result as JSON for scripts")

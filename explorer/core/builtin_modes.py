@@ -96,7 +96,8 @@ ANALOGY = ModeSpec(
             Field("c", QT_TRANSLATE_NOOP("modes", "C, e.g. 女人"), before="+", metavar="C")),
     run=_analogy, present=_present_analogy,
     missing_input=QT_TRANSLATE_NOOP("modes", "Fill in all three words: A − B + C."),
-    methods=(Method("3cosadd", "3CosAdd", "add"), Method("3cosmul", "3CosMul", "mul")),
+    methods=(Method("3cosadd", "3CosAdd", "add", "gensim most_similar"),
+             Method("3cosmul", "3CosMul", "mul", "most_similar_cosmul")),
     method_tip=QT_TRANSLATE_NOOP("modes", "3CosAdd adds and subtracts vectors; 3CosMul (Levy & Goldberg) "
                                           "multiplies similarities and is often more accurate"),
     restrict=True,

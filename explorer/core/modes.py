@@ -102,6 +102,7 @@ class Method:
     value: str  # what Query.method holds
     label: str  # shown in the window
     cli: str  # the --method choice on the command line
+    detail: str = ""  # said after the label in the CLI's help
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,11 @@ def _run(mode: str, args: argparse.Namespace) -> int:
     if isinstance(query, Text):
         raise QueryError(query.english)
     from explorer.core.io import open_model
+    from explorer.core.session import Session
 
-    result = spec.run(open_model(args.file), query)
+    session = Session()  # the CLI drives the same session as the window, for one model and one query
+    session.add_model(open_model(args.file))
+    result = session.run(query).result
     emit(args, spec.cli.json(result), render(spec.cli.report(query, result)))
     return 0
 

@@ -12,15 +12,13 @@ import csv
 import io
 import logging
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSettings, QStringListModel, Qt, QTimer, Signal,
-)
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QCompleter, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from explorer.core import modes
@@ -31,109 +29,13 @@ from explorer.core.modes import ModeSpec
 from explorer.core.session import HistoryState, Session
 from explorer.core.texts import Text
 from explorer.ui import messages
-from explorer.ui.query_runner import Outcome, Query, ResultRow, complete_words, in_vocabulary, run_query
+from explorer.ui.query_runner import Outcome, Query, in_vocabulary, run_query
+from explorer.ui.widgets.search_parts import ResultsModel, VocabularyCompleter
 from explorer.ui.workers import LatestTask
 
 log = logging.getLogger(__name__)
 
-COMPLETIONS = 12
 InputWidget = QLineEdit | QPlainTextEdit
-
-
-class ResultsModel(QAbstractTableModel):
-    """Rows of word / score / frequency rank (and a note), read-only."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ResultRow] = []
-        self._headers: list[str] = ["", "", ""]
-        self._bold: set[int] = set()
-
-    def set_rows(self, rows: Sequence[ResultRow], headers: Sequence[str], bold: Sequence[int] = ()) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._headers = list(headers)
-        self._bold = set(bold)
-        self.endResetModel()
-
-    def set_headers(self, headers: Sequence[str]) -> None:
-        self._headers = list(headers)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
-
-    @property
-    def rows(self) -> list[ResultRow]:
-        return self._rows
-
-    @property
-    def headers(self) -> list[str]:
-        return self._headers
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
-                return self._headers[section]
-            if orientation == Qt.Orientation.Vertical:
-                return str(section + 1)
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.cell(column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() in self._bold:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and row.note:
-            return row.note
-        return None
-
-
-class VocabularyCompleter(QCompleter):
-    """Completion over the model's vocabulary: the model holds only the current top matches."""
-
-    def __init__(self, edit: QLineEdit, panel: "SearchPanel") -> None:
-        self._list = QStringListModel()
-        super().__init__(self._list, edit)
-        self._panel = panel
-        self._edit = edit
-        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setMaxVisibleItems(COMPLETIONS)
-        edit.setCompleter(self)
-        edit.textEdited.connect(self.update_for)
-
-    def _hide_popup(self) -> None:
-        popup = self.popup()
-        if popup is not None:
-            popup.hide()
-
-    def update_for(self, text: str) -> None:
-        model = self._panel.model
-        prefix = text.strip()
-        if model is None or not prefix:
-            self._list.setStringList([])
-            self._hide_popup()
-            return
-        matches = complete_words(model, prefix, COMPLETIONS)
-        if matches == [prefix]:  # nothing to add to what was typed
-            matches = []
-        self._list.setStringList(matches)
-        if matches and self._edit.hasFocus():
-            self.complete()
-        else:
-            self._hide_popup()
 
 
 class SearchPanel(QWidget):

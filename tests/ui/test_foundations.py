@@ -101,6 +101,25 @@ def test_a_mode_registered_alone_is_in_the_panel_and_answers(toy_mode, window, q
     assert not panel.topn_spin.isVisibleTo(panel)  # the spec says its answer has no length to choose
 
 
+def test_a_mode_registered_alone_is_a_w2v_command(toy_mode, full_model_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from gensim.models import Word2Vec
+
+    from explorer.cli import main
+
+    rank = Word2Vec.load(str(full_model_path)).wv.key_to_index["经济"] + 1
+    assert main(["toy", str(full_model_path), "经济"]) == 0
+    assert capsys.readouterr().out.strip() == f"经济: 2 characters, frequency rank {rank}"
+    assert main(["toy", str(full_model_path), "经济", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"word": "经济", "characters": 2, "rank": rank}
+    assert main(["toy", str(full_model_path), "咕噜噜"]) == 2  # the spec's own error, said in one sentence
+    assert "咕噜噜" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["toy", "--help"])
+    assert "how many characters a word has" in capsys.readouterr().out
+
+
 def test_each_mode_shows_its_own_last_answer(window, qtbot, full_model_path) -> None:  # type: ignore[no-untyped-def]
     load(window, qtbot, full_model_path)
     panel = window.search_panel
@@ -123,29 +142,14 @@ def test_the_window_keeps_its_model_in_the_session(window, qtbot, full_model_pat
     load(window, qtbot, full_model_path)
     first = window.current_model
     assert window.session.current is first and window.session.is_prepared(first)
-    load(window, qtbot, vectors_only_path)
-    assert window.session.current is window.current_model is not first
-    assert window.session.models == (window.current_model,)  # opening replaces: the old model's memory is freed
-    assert [q.inputs for q in window.session.history.items] == [] or window.session.history.current is not None
-
-
-def test_a_mode_registered_alone_is_a_w2v_command(toy_mode, full_model_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    import json
-
-    from gensim.models import Word2Vec
-
-    from explorer.cli import main
-
-    rank = Word2Vec.load(str(full_model_path)).wv.key_to_index["经济"] + 1
-    assert main(["toy", str(full_model_path), "经济"]) == 0
-    assert capsys.readouterr().out.strip() == f"经济: 2 characters, frequency rank {rank}"
-    assert main(["toy", str(full_model_path), "经济", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"word": "经济", "characters": 2, "rank": rank}
-    assert main(["toy", str(full_model_path), "咕噜噜"]) == 2  # the spec's own error, said in one sentence
-    assert "咕噜噜" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["toy", "--help"])
-    assert "how many characters a word has" in capsys.readouterr().out
+    asked = search(window, qtbot, Query("neighbours", ("经济",), 5))
+    with qtbot.waitSignal(window.search_panel.results_shown, timeout=TIMEOUT) as again:
+        load(window, qtbot, vectors_only_path)  # the current question is asked again of the new model
+    second = window.current_model
+    assert window.session.current is second is not first
+    assert window.session.models == (second,)  # opening replaces: the old model's memory is freed
+    assert again.args[0].query == asked.query and window.session.result("neighbours") is again.args[0]
+    assert window.session.history.items == (asked.query,)
 
 
 # --- newest task wins ---------------------------------------------------------------------------------------

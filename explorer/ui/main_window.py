@@ -360,7 +360,8 @@ class MainWindow(QMainWindow):
 
     def _model_summary(self, model: LoadedModel) -> str:
         info = model.info
-        return messages.status_model(info.path.name, info.vocab_size, info.dims, info.format_label or info.format)
+        return messages.status_model(info.path.name, info.vocab_size, info.dims, messages.format_name(
+            info.format, info.gensim_version, info.compression, info.format_label))
 
     # --- actions and menus -------------------------------------------------------------------------
     def _dock(self, widget: QWidget, name: str, area: Qt.DockWidgetArea) -> QDockWidget:

@@ -102,6 +102,27 @@ def status_no_model() -> str:
     return QCoreApplication.translate("messages", "No model open. Use File > Open or drop a model file here.")
 
 
+# The formats by ModelInfo.format, named in the interface language (core's format_label is English).
+_FORMAT_NAMES = {
+    "c-bin": QT_TRANSLATE_NOOP("messages", "word2vec C binary"),
+    "c-text": QT_TRANSLATE_NOOP("messages", "word2vec C text"),
+    "c-text-noheader": QT_TRANSLATE_NOOP("messages", "word2vec text without a header line"),
+    "gensim-full": QT_TRANSLATE_NOOP("messages", "gensim %1 Word2Vec model"),
+    "gensim-legacy": QT_TRANSLATE_NOOP("messages", "gensim %1 Word2Vec model"),
+    "gensim-kv": QT_TRANSLATE_NOOP("messages", "gensim %1 KeyedVectors"),
+}
+
+
+def format_name(fmt: str, gensim_version: str | None = None, compression: str | None = None,
+                fallback: str = "") -> str:
+    """A model format in the interface language ("word2vec C binary, gzip"); ``fallback`` for unknown ones."""
+    template = _FORMAT_NAMES.get(fmt)
+    if template is None:
+        return fallback or fmt
+    name = QCoreApplication.translate("messages", template).replace("%1", gensim_version or "4")
+    return f"{name}, {compression}" if compression else name
+
+
 def status_model(name: str, words: int, dims: int, format_label: str) -> str:
     return QCoreApplication.translate("messages", "%1 · %2 words × %3 dimensions · %4").replace("%1", name).replace("%2", f"{words:,}").replace(
         "%3", str(dims)).replace("%4", format_label)

@@ -1047,6 +1047,26 @@
         <translation>尚未打开模型。请用“文件 &gt; 打开”，或把模型文件拖到这里。</translation>
     </message>
     <message>
+        <source>word2vec C binary</source>
+        <translation>word2vec C 二进制格式</translation>
+    </message>
+    <message>
+        <source>word2vec C text</source>
+        <translation>word2vec C 文本格式</translation>
+    </message>
+    <message>
+        <source>word2vec text without a header line</source>
+        <translation>无首行的 word2vec 文本格式</translation>
+    </message>
+    <message>
+        <source>gensim %1 Word2Vec model</source>
+        <translation>gensim %1 Word2Vec 模型</translation>
+    </message>
+    <message>
+        <source>gensim %1 KeyedVectors</source>
+        <translation>gensim %1 KeyedVectors（词向量）</translation>
+    </message>
+    <message>
         <source>%1 · %2 words × %3 dimensions · %4</source>
         <translation>%1 · %2 个词 × %3 维 · %4</translation>
     </message>

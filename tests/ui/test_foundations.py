@@ -216,3 +216,15 @@ def test_status_and_stage_texts_are_translated(qapp) -> None:  # type: ignore[no
     finally:
         i18n.set_language("en")
     assert messages.stage_text(Stage.epoch(3, 5)) == "Training: epoch 3 of 5"
+
+
+def test_the_status_bar_reads_chinese_in_the_chinese_ui(window, qtbot, vectors_only_path) -> None:  # type: ignore[no-untyped-def]
+    try:
+        window.switch_language("zh_CN")
+        load(window, qtbot, vectors_only_path)
+        text = window._model_label.text()  # e.g. "people_daily.bin · 1,234 个词 × 32 维 · word2vec C 二进制格式"
+        english_words = [w for w in ("words", "dimensions", "binary", "format") if w in text]
+        assert english_words == [] and "二进制" in text, text
+    finally:
+        window.switch_language("en")
+    assert "word2vec C binary" in window._model_label.text()

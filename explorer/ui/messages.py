@@ -119,7 +119,7 @@ def format_name(fmt: str, gensim_version: str | None = None, compression: str | 
     template = _FORMAT_NAMES.get(fmt)
     if template is None:
         return fallback or fmt
-    name = QCoreApplication.translate("messages", template).replace("%1", gensim_version or "4")
+    name = QCoreApplication.translate("messages", str(template)).replace("%1", gensim_version or "4")
     return f"{name}, {compression}" if compression else name
 
 

@@ -99,13 +99,7 @@ class Stage:
         try:
             return cls(StageKind(stage))
         except ValueError:
-            pass
-        # Training reported its epochs as "epoch 3/5" before stages were typed.
-        head, _, rest = stage.partition(" ")
-        number, _, total = rest.partition("/")
-        if head == "epoch" and number.isdigit() and total.isdigit():
-            return cls.epoch(int(number), int(total))
-        return cls(StageKind.WORKING, detail=stage)
+            return cls(StageKind.WORKING, detail=stage)
 
     @property
     def text(self) -> str:

@@ -299,8 +299,8 @@ def test_progress_view_maps_every_stage_onto_one_forward_moving_bar(qtbot) -> No
     values, labels = [], []
     for done, total, stage in [(0, 100, "reading"), (100, 100, "reading"), (50, 100, "segmenting"),
                                (100, 100, "segmenting"), (1, 1, "vocabulary"), (5, 10, "preparing"),
-                               (0, 1000, "epoch 1/2"), (400, 1000, "epoch 1/2"), (500, 1000, "epoch 1/2"),
-                               (900, 1000, "epoch 2/2"), (0, 1, "saving"), (1, 1, "saving")]:
+                               (0, 1000, Stage.epoch(1, 2)), (400, 1000, Stage.epoch(1, 2)),
+                               (500, 1000, Stage.epoch(1, 2)), (900, 1000, Stage.epoch(2, 2)), (0, 1, "saving"), (1, 1, "saving")]:
         page.on_progress(done, total, stage)
         values.append(page.bar.value())
         labels.append(page.stage_label.text())

@@ -28,7 +28,6 @@ from explorer.core.tasks import Stage
 from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
-from explorer.ui.query_runner import prepare_search
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
 from explorer.ui.widgets.model_panel import ModelPanel

@@ -13,7 +13,7 @@ from explorer.core.io.model import LoadedModel
 from explorer.core.modes import Outcome, PlotRequest, Query, ResultRow
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
-__all__ = ["Outcome", "PlotRequest", "Query", "ResultRow", "complete_words", "in_vocabulary", "prepare_search",
+__all__ = ["Outcome", "PlotRequest", "Query", "ResultRow", "complete_words", "in_vocabulary",
            "run_query"]
 
 
@@ -28,17 +28,6 @@ def complete_words(model: LoadedModel, prefix: str, limit: int) -> list[str]:
 
 def in_vocabulary(model: LoadedModel, word: str) -> bool:
     return word in model.wv.key_to_index
-
-
-def prepare_search(model: LoadedModel, report: Reporter = null_reporter,
-                   cancel: CancelToken | None = None) -> LoadedModel:
-    """Build what queries and completion use (norms, completion index, phrase tokenizer, search index).
-
-    The window runs this after showing a newly opened model; queries asked meanwhile get exact answers,
-    only slower, and completion starts once its index is there (explorer.core.query.completion_ready).
-    """
-    core_query.prepare(model, report=report, cancel=cancel)
-    return model
 
 
 def run_query(model: LoadedModel, query: Query, report: Reporter = null_reporter,

@@ -1,4 +1,5 @@
-"""`w2v`: the headless commands (info, neighbours, analogy, related, keywords, convert, doctor, train, evaluate, compare).
+"""`w2v`: the headless commands (info, neighbours, analogy, related, keywords, convert, doctor, train, cache,
+evaluate, compare).
 
 Everything here calls explorer.core; output is for people unless ``--json`` is given.
 """
@@ -21,9 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="w2v", description="Word2Vec Explorer, headless.")
     parser.add_argument("--version", action="version", version=f"w2v {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from explorer.cli import compare, evaluate, model, query, train
+    from explorer.cli import cache, compare, evaluate, model, query, train
 
-    for group in (model, query, train, evaluate, compare):
+    for group in (model, query, train, cache, evaluate, compare):
         group.register(sub)
     return parser
 

@@ -10,7 +10,7 @@ from typing import Any
 from explorer.cli.output import emit, table
 from explorer.core.analysis import benchmarks, evaluation, report
 from explorer.core.errors import QueryError
-from explorer.core.tasks import null_reporter
+from explorer.core.tasks import Stage, StageKind, null_reporter
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -41,7 +41,7 @@ class _Progress:
         self.label = label
         self.bar: Any = None
 
-    def __call__(self, done: float, total: float, stage: str) -> None:
+    def __call__(self, done: float, total: float, stage: Stage | StageKind | str) -> None:
         if self.bar is None:
             from tqdm import tqdm
 

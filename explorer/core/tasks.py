@@ -45,6 +45,9 @@ class StageKind(str, enum.Enum):
     SAVING = "saving"
     PROJECTING = "projecting"
     QUERYING = "querying"
+    ANSWERING_ANALOGIES = "Answering analogy questions"
+    WORD_SIMILARITY = "Word similarity"
+    ALIGNING = "Aligning the models"
     WORKING = "working"  # a stage reported as text this module does not know; Stage.detail holds the text
 
 
@@ -72,6 +75,9 @@ STAGE_TEXTS: dict[StageKind, str] = {
     StageKind.SAVING: QT_TRANSLATE_NOOP("stages", "Saving the model…"),
     StageKind.PROJECTING: QT_TRANSLATE_NOOP("stages", "Projecting %1 words…"),
     StageKind.QUERYING: QT_TRANSLATE_NOOP("stages", "Searching…"),
+    StageKind.ANSWERING_ANALOGIES: QT_TRANSLATE_NOOP("stages", "Answering analogy questions…"),
+    StageKind.WORD_SIMILARITY: QT_TRANSLATE_NOOP("stages", "Scoring word similarity…"),
+    StageKind.ALIGNING: QT_TRANSLATE_NOOP("stages", "Aligning the two models…"),
     StageKind.WORKING: QT_TRANSLATE_NOOP("stages", "Working…"),
 }
 

@@ -1375,5 +1375,17 @@
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
+    <message>
+        <source>Answering analogy questions…</source>
+        <translation>正在回答类比题…</translation>
+    </message>
+    <message>
+        <source>Scoring word similarity…</source>
+        <translation>正在计算词语相似度…</translation>
+    </message>
+    <message>
+        <source>Aligning the two models…</source>
+        <translation>正在对齐两个模型…</translation>
+    </message>
 </context>
 </TS>

@@ -17,7 +17,7 @@ import numpy as np
 from explorer.core.analysis.blas import one_thread_when_busy
 from explorer.core.errors import QueryError
 from explorer.core.io.model import LoadedModel
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 __all__ = ["WordChange", "Comparison", "NeighbourRow", "SideBySide", "compare", "align", "side_by_side"]
 
@@ -134,7 +134,7 @@ def compare(a: LoadedModel, b: LoadedModel, k: int = 10, anchors: int = 10_000, 
                          "Check that both are models of the same language and segmentation.")
     ra = np.asarray(rows_a, dtype=np.int64)
     rb = np.asarray(rows_b, dtype=np.int64)
-    report(0, 3, "Aligning the models")
+    report(0, 3, StageKind.ALIGNING)
     distance = None
     residual = None
     n_anchor = min(anchors, shared)
@@ -150,7 +150,7 @@ def compare(a: LoadedModel, b: LoadedModel, k: int = 10, anchors: int = 10_000, 
     overlap = np.full(shared, np.nan, dtype=np.float32)
     m = min(overlap_words, shared)
     if m > k:
-        stage = "Finding neighbours"
+        stage = StageKind.FINDING_NEIGHBOURS
         with one_thread_when_busy():
             na = _neighbours_within(a, ra[:m], k, lambda d, t, s: report(1 + d / max(t, 1) / 2, 3, stage), cancel)
             nb = _neighbours_within(b, rb[:m], k, lambda d, t, s: report(1.5 + d / max(t, 1) / 2, 3, stage), cancel)
@@ -163,7 +163,7 @@ def compare(a: LoadedModel, b: LoadedModel, k: int = 10, anchors: int = 10_000, 
         counts = np.minimum(ca, cb)
         if not counts.any():
             counts = None  # formats without counts store zeros
-    report(3, 3, "Done")
+    report(3, 3, StageKind.READY)
     return Comparison(shared=shared, only_a=len(words_a) - shared, only_b=len(b.wv.index_to_key) - shared,
                       anchors=n_anchor if distance is not None else 0, residual=residual, k=k, words=tuple(words),
                       ranks_a=ra, ranks_b=rb, distance=distance, overlap=overlap, counts=counts)

@@ -19,7 +19,7 @@ from explorer.core.analysis.benchmarks import AnalogySet, Reference, SimilarityS
 from explorer.core.analysis.blas import one_thread_when_busy
 from explorer.core.errors import QueryError
 from explorer.core.io.model import LoadedModel
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 __all__ = [
     "SectionScore", "AnalogyResult", "SimilarityResult", "evaluate_analogies", "evaluate_similarity",
@@ -188,7 +188,7 @@ def evaluate_analogies(model: LoadedModel, questions: AnalogySet, method: Method
         answered = sum(1 for a in answers[start:stop] if a is not None)
         sections.append(SectionScore(s.name, answered, int(correct[start:stop].sum()), stop - start - answered))
         start = stop
-    report(1, 1, "Done")
+    report(1, 1, StageKind.READY)
     return AnalogyResult(name=questions.name, method=method, restrict=restrict, sections=tuple(sections),
                          answers=tuple(answers), questions=tuple(flat),
                          invalid_lines=len(questions.invalid_lines))
@@ -277,7 +277,7 @@ def _answer(model: LoadedModel, abc: np.ndarray, end: int, method: Method, need:
                     r = np.flatnonzero(inside[:, j])
                     block[r, sub[r, j] - s] = -np.inf
                 _merge(block, s, top_s[qs:qe], top_i[qs:qe])
-            report(e, end, "Answering analogy questions")
+            report(e, end, StageKind.ANSWERING_ANALOGIES)
     out = np.empty((m, need), dtype=np.int64)
     for k in range(m):
         out[k] = _rerank(model, method, abc[k], None if mean is None else mean[k], top_s[k], top_i[k], need,

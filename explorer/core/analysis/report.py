@@ -7,7 +7,6 @@ The CLI (`w2v evaluate`) and the window share this: choose sets (the bundled one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Sequence
 
 from explorer.core.analysis import benchmarks
@@ -16,7 +15,7 @@ from explorer.core.analysis.evaluation import (
     AnalogyResult, Method, SimilarityResult, evaluate_analogies, evaluate_similarity,
 )
 from explorer.core.io.model import LoadedModel
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, null_reporter
 
 __all__ = ["ReportCard", "bundled_benchmarks", "report_card"]
 
@@ -45,10 +44,10 @@ def bundled_benchmarks() -> tuple[list[tuple[str, AnalogySet]], list[tuple[str, 
 class _Slice:
     """A Reporter for one set, mapping its 0..1 onto its share of the whole card."""
 
-    def __init__(self, target: Reporter, base: float, weight: float, total: float, stage: str) -> None:
+    def __init__(self, target: Reporter, base: float, weight: float, total: float, stage: StageKind) -> None:
         self.target, self.base, self.weight, self.total, self.stage = target, base, weight, total, stage
 
-    def __call__(self, done: float, total: float, stage: str) -> None:
+    def __call__(self, done: float, total: float, stage: Stage | StageKind | str) -> None:
         self.target(self.base + self.weight * (done / total if total else 1.0), self.total, self.stage)
 
 
@@ -63,7 +62,7 @@ def report_card(model: LoadedModel, analogies: Sequence[tuple[str, AnalogySet]],
     done = 0.0
     scored: list[tuple[str, AnalogyResult]] = []
     for (label, questions), weight in zip(analogies, weights):
-        within = _Slice(report, done, weight, total, f"Answering {Path(label).name}")
+        within = _Slice(report, done, weight, total, StageKind.ANSWERING_ANALOGIES)
         scored.append((label, evaluate_analogies(model, questions, method=method, restrict=restrict,
                                                  case_insensitive=case_insensitive, report=within, cancel=cancel)))
         done += weight
@@ -74,7 +73,7 @@ def report_card(model: LoadedModel, analogies: Sequence[tuple[str, AnalogySet]],
         pairs.append((label, evaluate_similarity(model, pair_set, restrict=restrict,
                                                  case_insensitive=case_insensitive)))
         done += 1
-        report(done, total, "Word similarity")
-    report(total, total, "Done")
+        report(done, total, StageKind.WORD_SIMILARITY)
+    report(total, total, StageKind.READY)
     return ReportCard(model=model.info.path.name, method=method, restrict=restrict, analogies=tuple(scored),
                       similarities=tuple(pairs))

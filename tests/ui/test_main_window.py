@@ -220,7 +220,7 @@ def test_history_copy_and_csv(window, qtbot, full_model_path, tmp_path) -> None:
     assert window.forward_action.isEnabled()
     panel.copy_results()
     copied = QApplication.clipboard().text().splitlines()
-    assert copied[0].split("\t") == ["Word", "Similarity", "Frequency rank"] and len(copied) == 6
+    assert copied[0].split("\t") == ["Word", "Similarity", "Count", "Frequency rank"] and len(copied) == 6
     panel.export_csv_to(tmp_path / "r.csv")
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].split(",")[0] == panel.result_rows()[0][0]

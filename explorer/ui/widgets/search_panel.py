@@ -280,6 +280,7 @@ class SearchPanel(QWidget):
 
     def search(self) -> None:
         """Run the query the inputs describe and record it in the history."""
+        self._live_timer.stop()  # a live query still pending is for an older text: this one replaces it
         query = self._query_from_inputs()
         if query is None:
             return
@@ -364,6 +365,9 @@ class SearchPanel(QWidget):
         query = self._live_query
         if query is None or query.mode != self.current_mode():
             return
+        widgets = list(self.inputs[query.mode].values())
+        if widgets and self._field_text(widgets[0]).strip() != query.inputs[0]:
+            return  # the box has changed since (微 then 微信 typed before the timer fired)
         self.session.ask(query, live=True)
         self._run(query)
 

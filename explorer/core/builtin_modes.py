@@ -196,7 +196,7 @@ ODD_ONE_OUT = ModeSpec(
     name="odd_one_out",
     label=QT_TRANSLATE_NOOP("modes", "Odd one out"),
     tooltip=QT_TRANSLATE_NOOP("modes", "Which word does not belong with the others"),
-    fields=(Field("words", QT_TRANSLATE_NOOP("modes", "words separated by spaces, e.g. 早餐 午餐 晚餐 电脑"), "words",
+    fields=(Field("words", QT_TRANSLATE_NOOP("modes", "words separated by spaces, e.g. %1"), "words",
                   cli_help="three or more words"),),
     run=_odd, present=_present_odd,
     score_header=QT_TRANSLATE_NOOP("modes", "Similarity to the rest"),

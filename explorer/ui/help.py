@@ -17,39 +17,33 @@ from PySide6.QtWidgets import (
 
 from explorer.core import modes
 from explorer.core.modes import Query
+from explorer.core.texts import QT_TRANSLATE_NOOP
 from explorer.ui import messages
 
 if TYPE_CHECKING:
     from explorer.ui.main_window import MainWindow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("help", text)
-
-
 # What each built-in mode does, a line more than its tooltip says.
 DETAILS = {
-    "neighbours": "Type a word: the words used in the most similar contexts come first. A phrase or a word the "
-                  "model lacks is split into words it knows, and their average is searched.",
-    "analogy": "B is to A as C is to what? The answer is the word nearest to A − B + C.",
-    "similarity": "How close two words are, from −1 to 1; the plot shows each word among its own neighbours.",
-    "odd_one_out": "Type three or more words: the one least like the others is named.",
-    "related": "The words the model expects next to this word in a sentence (its output layer, not its vector).",
-    "keywords": "Paste a sentence and press Ctrl+Enter: its words ranked by how much they say about it; stop "
-                "words such as 的 and 很 are left out unless you choose “All words”.",
+    "neighbours": QT_TRANSLATE_NOOP("help", "Type a word: the words used in the most similar contexts come first. "
+                                            "A phrase or a word the model lacks is split into words it knows, and "
+                                            "their average is searched."),
+    "analogy": QT_TRANSLATE_NOOP("help", "B is to A as C is to what? The answer is the word nearest to A − B + C."),
+    "similarity": QT_TRANSLATE_NOOP("help", "How close two words are, from −1 to 1; the plot shows each word among "
+                                            "its own neighbours."),
+    "odd_one_out": QT_TRANSLATE_NOOP("help", "Type three or more words: the one least like the others is named."),
+    "related": QT_TRANSLATE_NOOP("help", "The words the model expects next to this word in a sentence (its output "
+                                         "layer, not its vector)."),
+    "keywords": QT_TRANSLATE_NOOP("help", "Paste a sentence and press Ctrl+Enter: its words ranked by how much they "
+                                          "say about it; stop words such as 的 and 很 are left out unless you choose "
+                                          "“All words”."),
 }
 
 
 def _details(mode: str) -> str:
-    texts = {
-        "neighbours": QCoreApplication.translate("help", DETAILS["neighbours"]),
-        "analogy": QCoreApplication.translate("help", DETAILS["analogy"]),
-        "similarity": QCoreApplication.translate("help", DETAILS["similarity"]),
-        "odd_one_out": QCoreApplication.translate("help", DETAILS["odd_one_out"]),
-        "related": QCoreApplication.translate("help", DETAILS["related"]),
-        "keywords": QCoreApplication.translate("help", DETAILS["keywords"]),
-    }
-    return texts.get(mode, "")
+    text = DETAILS.get(mode)
+    return QCoreApplication.translate("help", text) if text else ""
 
 
 def example_text(mode: str, inputs: tuple[str, ...]) -> str:
@@ -62,16 +56,18 @@ def example_text(mode: str, inputs: tuple[str, ...]) -> str:
 
 def guide_html(examples: dict[str, tuple[str, ...]]) -> str:
     """The guide: one section per mode, with a link that runs its example on the open model."""
-    intro = _tr("Choose a mode on the left of the search row, type, and press Enter. Double-click a result to "
+    intro = QCoreApplication.translate("help", "Choose a mode on the left of the search row, type, and press Enter. Double-click a result to "
                 "search it. Results of words seen rarely in training are marked (rare): their vectors are noisy.")
-    parts = [f"<h3>{escape(_tr('How to use Word2Vec Explorer'))}</h3>", f"<p>{escape(intro)}</p>"]
+    title = QCoreApplication.translate("help", "How to use Word2Vec Explorer")
+    try_it = QCoreApplication.translate("help", "Try it on this model:")
+    parts = [f"<h3>{escape(title)}</h3>", f"<p>{escape(intro)}</p>"]
     for spec in modes.all_modes():
         parts.append(f"<h4>{escape(messages.translate('modes', spec.label))}</h4>")
         parts.append(f"<p>{escape(messages.translate('modes', spec.tooltip))}. {escape(_details(spec.name))}</p>")
         example = examples.get(spec.name)
         if example:
             link = f"<a href='try:{escape(spec.name)}'>{escape(example_text(spec.name, example))}</a>"
-            parts.append(f"<p>{escape(_tr('Try it on this model:'))} {link}</p>")
+            parts.append(f"<p>{escape(try_it)} {link}</p>")
     return "\n".join(parts)
 
 
@@ -82,12 +78,12 @@ def shortcuts(window: "MainWindow") -> list[tuple[str, str]]:
         keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         if keys and action.text():
             rows.append((action.text().replace("&", ""), keys))
-    rows += [(_tr("Search"), _tr("Enter")),
-             (_tr("Find the keywords of a pasted sentence"), "Ctrl+Enter"),
-             (_tr("Search a result word"), _tr("Double-click, or Enter on the row")),
-             (_tr("Copy the selected results"), QKeySequence(QKeySequence.StandardKey.Copy).toString(
+    rows += [(QCoreApplication.translate("help", "Search"), QCoreApplication.translate("help", "Enter")),
+             (QCoreApplication.translate("help", "Find the keywords of a pasted sentence"), "Ctrl+Enter"),
+             (QCoreApplication.translate("help", "Search a result word"), QCoreApplication.translate("help", "Double-click, or Enter on the row")),
+             (QCoreApplication.translate("help", "Copy the selected results"), QKeySequence(QKeySequence.StandardKey.Copy).toString(
                  QKeySequence.SequenceFormat.NativeText)),
-             (_tr("Accept a completion"), _tr("Down, then Enter"))]
+             (QCoreApplication.translate("help", "Accept a completion"), QCoreApplication.translate("help", "Down, then Enter"))]
     return list(dict.fromkeys(rows))
 
 
@@ -95,7 +91,7 @@ class GuideDialog(QDialog):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.setObjectName("guideDialog")
-        self.setWindowTitle(_tr("Guide"))
+        self.setWindowTitle(QCoreApplication.translate("help", "Guide"))
         self._window = window
         self._examples = window.search_panel.examples()
         self.browser = QTextBrowser(self)
@@ -127,10 +123,10 @@ class ShortcutsDialog(QDialog):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle(_tr("Keyboard Shortcuts"))
+        self.setWindowTitle(QCoreApplication.translate("help", "Keyboard Shortcuts"))
         rows = shortcuts(window)
         self.table = QTableWidget(len(rows), 2, self)
-        self.table.setHorizontalHeaderLabels([_tr("Action"), _tr("Keys")])
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("help", "Action"), QCoreApplication.translate("help", "Keys")])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -176,7 +172,7 @@ class HelpActions(QObject):
         return dialog
 
     def retranslate(self) -> None:
-        self.guide_action.setText(_tr("&Guide"))
-        self.shortcuts_action.setText(_tr("&Keyboard Shortcuts"))
+        self.guide_action.setText(QCoreApplication.translate("help", "&Guide"))
+        self.shortcuts_action.setText(QCoreApplication.translate("help", "&Keyboard Shortcuts"))
 
 

@@ -63,7 +63,8 @@ def guide_html(examples: dict[str, tuple[str, ...]]) -> str:
     parts = [f"<h3>{escape(title)}</h3>", f"<p>{escape(intro)}</p>"]
     for spec in modes.all_modes():
         parts.append(f"<h4>{escape(messages.translate('modes', spec.label))}</h4>")
-        parts.append(f"<p>{escape(messages.translate('modes', spec.tooltip))}. {escape(_details(spec.name))}</p>")
+        # the longer description when there is one, else the mode's tooltip
+        parts.append(f"<p>{escape(_details(spec.name) or messages.translate('modes', spec.tooltip))}</p>")
         example = examples.get(spec.name)
         if example:
             link = f"<a href='try:{escape(spec.name)}'>{escape(example_text(spec.name, example))}</a>"

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 from explorer.core import modes
 from explorer.core.modes import Query
 from explorer.ui import messages
+from explorer.ui.help import example_text
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +43,7 @@ def query_from_json(text: str) -> Query | None:
 def describe(query: Query) -> str:
     """One line for the menu: the mode's label and what was typed."""
     spec = modes.get(query.mode)
-    text = " ".join(query.inputs) if query.mode != "analogy" else " − ".join(query.inputs[:2]) + " + " + \
-        (query.inputs[2] if len(query.inputs) > 2 else "")
+    text = example_text(query.mode, query.inputs)
     if len(text) > 40:
         text = text[:39] + "…"
     return f"{text}    ({messages.translate('modes', spec.label)})"

@@ -429,6 +429,8 @@ class SearchPanel(QWidget):
         self.results.set_rows(outcome.rows, self._headers_for(outcome.query.mode), outcome.bold_rows)
         self.table.setColumnHidden(2, not self.results.has_counts)  # a file without counts: no empty column
         self.summary.setText(self._summary_text(outcome))
+        # a single value (similarity) is the answer itself: say it large, not as a caption
+        self.summary.setStyleSheet("font-size: 15pt; font-weight: bold;" if outcome.value is not None else "")
         self._show_suggestions(outcome.query.inputs[0] if outcome.suggestions else "", outcome.suggestions)
         self._update_stale()
         if outcome.plot is not None:
@@ -545,7 +547,7 @@ class SearchPanel(QWidget):
         if spec.methods:
             combo = QComboBox(holder)
             for method in spec.methods:
-                combo.addItem(method.label, method.value)
+                combo.addItem(messages.translate("modes", method.label), method.value)
             self.method_combos[spec.name] = combo
             layout.addWidget(combo, 0)
         self.inputs[spec.name] = widgets
@@ -682,8 +684,11 @@ class SearchPanel(QWidget):
             self.mode_combo.setItemText(i, messages.translate("modes", spec.label))
             self.mode_combo.setItemData(i, messages.translate("modes", spec.tooltip), Qt.ItemDataRole.ToolTipRole)
             combo = self.method_combos.get(spec.name)
-            if combo is not None and spec.method_tip:
-                combo.setToolTip(messages.translate("modes", spec.method_tip))
+            if combo is not None:
+                for j, method in enumerate(spec.methods):
+                    combo.setItemText(j, messages.translate("modes", method.label))
+                if spec.method_tip:
+                    combo.setToolTip(messages.translate("modes", spec.method_tip))
         self._update_placeholder()
         self._topn_label.setText(self.tr("Top"))
         self.topn_spin.setToolTip(self.tr("How many results to show"))

@@ -355,7 +355,8 @@ def test_help_about_opens_the_about_dialog(window, qtbot) -> None:  # type: igno
     QTimer.singleShot(0, close_it)
     window.about_action.trigger()  # modal: returns once close_it has closed it
     assert len(seen) == 1 and seen[0].parent() is window
-    assert window.help_menu.actions() == [window.about_action]
+    actions = [a for a in window.help_menu.actions() if not a.isSeparator()]
+    assert actions == [window.help_actions.guide_action, window.help_actions.shortcuts_action, window.about_action]
 
 
 def test_a_window_deleted_while_loading_ignores_the_late_result(qtbot, full_model_path) -> None:  # type: ignore[no-untyped-def]

@@ -101,3 +101,17 @@ def test_cli_json_carries_suggestions_only_for_an_unknown_query(capsys: pytest.C
     assert cli_main(["similarity", str(DEMO), "诸葛量", "刘备", "--json"]) == 2
     captured = capsys.readouterr()
     assert json.loads(captured.out)["suggestions"][0] == "诸葛亮" and "not in this model's vocabulary" in captured.err
+
+
+def test_the_readme_examples_for_the_demo_model_answer(demo: LoadedModel) -> None:
+    import re
+
+    readme = (DEMO.parents[2] / "README.md").read_text(encoding="utf-8")
+    word = re.search(r"Similar words of (\S+) \(", readme)
+    assert word is not None and word.group(1) == examples.examples(demo)["neighbours"][0]
+    assert modes.answer(demo, Query("neighbours", (word.group(1),), 10)).result.in_vocabulary
+    found = re.search(r"An analogy, (\S+) − (\S+) \+ (\S+) ≈ (\S+) ", readme)
+    assert found is not None
+    a, b, c, answer = found.groups()
+    assert examples.analogy_example(demo) == (a, b, c, answer)
+    assert answer in [n.word for n in query.analogy(demo, a, b, c, n=5).neighbours]

@@ -38,6 +38,8 @@ from explorer.ui.workers import LatestTask
 
 log = logging.getLogger(__name__)
 
+SPELLER_IDLE_MS = 2000  # a pause in typing this long starts building the typo suggestions' index
+
 InputWidget = QLineEdit | QPlainTextEdit
 
 
@@ -69,7 +71,14 @@ class SearchPanel(QWidget):
         self._outcome: Outcome | None = None
         self._stale = False
         self._examples: dict[str, tuple[str, ...]] = {}
-        self._speller = LatestTask(self)  # builds the typo suggestions' index once the search is prepared
+        # The typo suggestions' index (seconds at 352k words) is built in the background once the search is
+        # prepared and the user has paused: built while they type, it would take GIL time from every keystroke.
+        # An unknown word asked before that builds it in its own query.
+        self._speller = LatestTask(self)
+        self._speller_timer = QTimer(self)
+        self._speller_timer.setSingleShot(True)
+        self._speller_timer.setInterval(SPELLER_IDLE_MS)
+        self._speller_timer.timeout.connect(self._build_speller)
         self.session.prepared.connect(self._on_prepared)
 
         self.mode_combo = QComboBox(self)
@@ -536,6 +545,7 @@ class SearchPanel(QWidget):
                 if spec.live and len(spec.fields) == 1:
                     widget.textEdited.connect(lambda text, mode=spec.name: self._maybe_live_search(mode, text))
                 widget.textChanged.connect(self._update_stale)
+                widget.textChanged.connect(self._postpone_speller)
                 if len(spec.fields) > 1:
                     # wide enough for a four-character word and its hint, and fixed, so the row never moves
                     width = QFontMetrics(widget.font()).horizontalAdvance("A, e.g. 国王国王") + 40
@@ -614,9 +624,21 @@ class SearchPanel(QWidget):
                 widget.setPlaceholderText(hint)
 
     def _on_prepared(self, model: LoadedModel) -> None:
-        # the typo suggestions' index is the least urgent: built once everything else is ready
         if model is self.session.current and not spelling_ready(model):
-            self._speller.start(prepare_spelling, model)
+            self._speller_timer.start()
+
+    def _postpone_speller(self) -> None:
+        if self._speller_timer.isActive():
+            self._speller_timer.start()  # restart: wait for a pause in the typing
+
+    def _build_speller(self) -> None:
+        model = self.model
+        if model is None or spelling_ready(model) or not self.session.is_prepared(model):
+            return
+        if self._runner.busy:
+            self._speller_timer.start()
+            return
+        self._speller.start(prepare_spelling, model)
 
     def _update_stale(self) -> None:
         """Grey the answer on screen, with a line saying so, when the inputs no longer ask its question."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from gensim.models import Word2Vec
+from gensim.models.callbacks import CallbackAny2Vec
 from gensim.models.word2vec import LineSentence
 
 from explorer.core.training import TrainConfig
@@ -15,8 +16,27 @@ from explorer.core.training import TrainConfig
 GENSIM_JOB_WORDS = 10000
 
 
+class EpochLoss(CallbackAny2Vec):  # type: ignore[misc]
+    """gensim's loss per epoch. gensim adds every word's loss into one float32 for the whole train() call,
+    which stops absorbing small additions once the sum passes a few million (the loss it reports then falls
+    far below the true one); restarting the sum each epoch keeps it comparable on small corpora."""
+
+    def __init__(self) -> None:
+        self.losses: list[float] = []
+
+    def on_epoch_begin(self, model: Word2Vec) -> None:
+        model.running_training_loss = 0.0
+
+    def on_epoch_end(self, model: Word2Vec) -> None:
+        self.losses.append(float(model.get_latest_training_loss()))
+
+
 def gensim_model(corpus: Path, cfg: TrainConfig, seed: int, mode: str = "iterable") -> Word2Vec:
-    """A model trained by gensim alone with ``cfg`` ("iterable": LineSentence; "corpus_file": its C++ reader)."""
+    """A model trained by gensim alone with ``cfg`` ("iterable": LineSentence; "corpus_file": its C++ reader).
+
+    Its loss per epoch is left in ``model.epoch_losses``.
+    """
+    losses = EpochLoss()
     model = Word2Vec(sg=int(cfg.sg), hs=int(cfg.hs), negative=cfg.negative, vector_size=cfg.vector_size,
                      window=cfg.window, min_count=cfg.min_count, sample=cfg.sample, epochs=cfg.epochs,
                      alpha=cfg.alpha, min_alpha=cfg.min_alpha, workers=cfg.workers, seed=seed,
@@ -24,11 +44,12 @@ def gensim_model(corpus: Path, cfg: TrainConfig, seed: int, mode: str = "iterabl
     if mode == "corpus_file":
         model.build_vocab(corpus_file=str(corpus))
         model.train(corpus_file=str(corpus), total_examples=model.corpus_count,
-                    total_words=model.corpus_total_words, epochs=model.epochs, compute_loss=True)
+                    total_words=model.corpus_total_words, epochs=model.epochs, compute_loss=True, callbacks=[losses])
     else:
         model.build_vocab(LineSentence(str(corpus)))
         model.train(LineSentence(str(corpus)), total_examples=model.corpus_count, epochs=model.epochs,
-                    compute_loss=True)
+                    compute_loss=True, callbacks=[losses])
+    model.epoch_losses = losses.losses
     return model
 
 

@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
                                  "oov": {k: mine[0]["similarity"][k]["oov"] for k in SIMILARITY}}
         print(f"{e:<14} {a[0]:6.2f} ±{a[1]:5.2f} " + " ".join(f"{v[0]:6.3f} ±{v[1]:5.3f}" for v in s.values())
               + f" {loss[0]:>16,.0f}")
+    print("(loss: summed per epoch. gensim adds it up in one float32 per epoch, which stops absorbing a word's "
+          "loss once the sum reaches a few million, so on a large corpus its figure is far below ours and "
+          "means little; tests/core/test_engine_vs_gensim.py compares the loss where gensim's is exact)")
     if results:
         r0 = results[0]
         print(f"{'covered':<14} {r0['analogy_covered']:>13} "

@@ -17,6 +17,7 @@ import inspect
 import logging
 import math
 import os
+import re
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 EPOCH_PARAMS = ("model", "corpus_file", "offset", "_cython_vocab", "_cur_epoch", "_expected_examples",
                 "_expected_words", "_work", "_neu1", "compute_loss")
 # gensim minor versions the engine-vs-gensim comparison (tests/core/test_engine_vs_gensim.py) passed on.
-TESTED_GENSIM = ((4, 4),)
+TESTED_GENSIM = ((4, 3), (4, 4))
 # Set to 1 to make check() fail as if gensim had changed: training then uses gensim's own loop.
 FORCE_PUBLIC_LOOP_ENV = "W2V_EXPLORER_GENSIM_LOOP"
 
@@ -109,14 +110,21 @@ class InternalsReport:
         return f"gensim {self.gensim_version}{tested}: training internals {state}"
 
 
-def _parameters(fn: Any) -> tuple[str, ...] | None:
+def parameters(fn: Any) -> tuple[str, ...] | None:
+    """The parameter names of a (Cython) function, or None when it does not say."""
     try:
         return tuple(inspect.signature(fn).parameters)
     except (TypeError, ValueError):
-        code = getattr(fn, "__code__", None)
-        if code is None:
-            return None  # Cython without signatures: the dry call decides
+        pass
+    code = getattr(fn, "__code__", None)
+    if code is not None:
         return tuple(code.co_varnames[:code.co_argcount])
+    # Cython builds without binding=True (gensim 4.3) only embed the signature in the docstring's first line.
+    first = (getattr(fn, "__doc__", None) or "").split("\n", 1)[0]
+    match = re.fullmatch(rf"\s*{re.escape(getattr(fn, '__name__', ''))}\((.*)\)\s*", first)
+    if match is None:
+        return None  # the dry call decides
+    return tuple(p.split("=")[0].strip() for p in match.group(1).split(",") if p.strip())
 
 
 def _version_tested(version: str) -> bool:
@@ -179,7 +187,7 @@ def check(force_fail: bool | None = None) -> InternalsReport:
         return InternalsReport(False, version, (f"gensim.models.word2vec_corpusfile: {err}",), tested)
     problems: list[str] = []
     for name in ("train_epoch_sg", "train_epoch_cbow"):
-        params = _parameters(getattr(api, name))
+        params = parameters(getattr(api, name))
         if params is not None and params != EPOCH_PARAMS:
             problems.append(f"{name} takes ({', '.join(params)}), expected ({', '.join(EPOCH_PARAMS)})")
     if not problems:  # a positional call with shifted arguments is not worth the risk

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import json
 import logging
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -154,3 +157,25 @@ def test_fallback_engine_by_name_and_cancel_between_epochs(tmp_path: Path) -> No
         train(PD, CONFIGS["cbow-ns"], tmp_path / "cancelled.model", cancel=cancel, engine="gensim",
               on_epoch=lambda stats: cancel.cancel())
     assert not (tmp_path / "cancelled.model").exists()
+
+
+EVAL = Path("/work/shared/data/eval")
+PD_FULL = Path("/work/shared/data/corpora/people_daily_199801/pd199801.seg.txt")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (EVAL.is_dir() and PD_FULL.is_file()), reason="needs /work/shared/data (eval sets, corpus)")
+def test_scores_on_the_shared_eval_sets_are_within_noise_of_gensims(tmp_path: Path) -> None:
+    """People's Daily (1.1M words), skip-gram + HS, 2 seeds per engine (about 2 minutes on 2 cores)."""
+    out = tmp_path / "bench.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "bench_engine_vs_gensim.py"), "--seeds", "2",
+                    "--engines", "ours,gensim", "--json", str(out)], check=True, cwd=ROOT)
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    ours, gensim = figures["engines"]["ours"], figures["engines"]["gensim"]
+    assert figures["same_top_words"]
+    # Measured over 3 seeds each: analogy sd up to 0.9 points (571 questions), similarity rho sd up to 0.02.
+    assert abs(ours["analogy_pct"][0] - gensim["analogy_pct"][0]) <= 3.0
+    for name, (rho, _sd) in ours["similarity"].items():
+        assert abs(rho - gensim["similarity"][name][0]) <= 0.05, name
+    assert figures["overlap"]["ours|gensim"][0] >= figures["overlap"]["gensim|gensim"][0] - 0.02

@@ -11,7 +11,8 @@ import pytest
 from gensim.models import word2vec_corpusfile
 
 from explorer.core import gensim_internals
-from explorer.core.gensim_internals import EPOCH_PARAMS, FORCE_PUBLIC_LOOP_ENV, SliceApi, check, engine_check
+from explorer.core.gensim_internals import (EPOCH_PARAMS, FORCE_PUBLIC_LOOP_ENV, SliceApi, check, engine_check,
+                                            parameters)
 
 
 def test_installed_gensim_passes_and_is_a_tested_version() -> None:
@@ -72,8 +73,7 @@ def test_a_missing_function_fails(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not report.ok and "no_such_function" in report.summary()
 
 
-def test_expected_parameters_are_gensims() -> None:
-    import inspect
-
+def test_the_parameter_lists_are_read_not_skipped() -> None:
+    # gensim 4.4 has signatures; 4.3 only a signature line in the docstring. Either way the check must see it.
     for fn in (word2vec_corpusfile.train_epoch_sg, word2vec_corpusfile.train_epoch_cbow):
-        assert tuple(inspect.signature(fn).parameters) == EPOCH_PARAMS
+        assert parameters(fn) == EPOCH_PARAMS

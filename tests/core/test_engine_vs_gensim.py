@@ -43,7 +43,10 @@ CONFIGS = {
     "cbow-ns": dataclasses.replace(HS, sg=False, hs=False, negative=5),
     "cbow-hs": dataclasses.replace(HS, sg=False),
 }
-LOSS_TOLERANCE = 0.02  # measured: within 0.1 % per epoch on PD
+# Loss: within 0.1 % per epoch on PD (65k words). gensim sums an epoch's loss in one float32; past 2**22
+# (spacing 0.5) it rounds every word's loss visibly: 2.2 % off over the 2 MB slice (11M per epoch).
+LOSS_TOLERANCE = 0.01
+LOSS_TOLERANCE_ROUNDED = 0.05
 OVERLAP_MARGIN = 0.05  # about 4 standard errors of a 300-word mean overlap
 TOP_WORDS = 300
 # Not our seed (3): a word's initial vector depends on the seed alone, and a weakly trained CBOW model keeps
@@ -92,8 +95,9 @@ def assert_learns_like_gensim(ours: Word2Vec, result: TrainResult, corpus: Path,
           f"(mean {np.mean(vs_gensim):.3f}), gensim-vs-gensim floor {floor:.3f}; loss ours {ours_loss:,.0f} "
           f"gensim {gensim_loss:,.0f} ({ours_loss / gensim_loss - 1:+.1%}); last alpha ours "
           f"{ours.min_alpha_yet_reached:.6f} gensim {g1.min_alpha_yet_reached:.6f}")
-    assert abs(ours_loss / gensim_loss - 1) <= LOSS_TOLERANCE
-    assert np.all(np.abs(np.array(ours_losses) / gensim_losses - 1) <= LOSS_TOLERANCE), (ours_losses, gensim_losses)
+    tolerance = LOSS_TOLERANCE if gensim_losses.max() < 2**22 else LOSS_TOLERANCE_ROUNDED
+    assert abs(ours_loss / gensim_loss - 1) <= tolerance
+    assert np.all(np.abs(np.array(ours_losses) / gensim_losses - 1) <= tolerance), (ours_losses, gensim_losses)
     assert float(np.mean(vs_gensim)) >= floor - OVERLAP_MARGIN
 
 

@@ -15,7 +15,7 @@ evaluate_word_pairs, Spearman rho on covered pairs). Also the top-10 neighbour o
 frequent words between engines (every cross-seed pair) and within an engine (the seed floor). Each model
 trains in its own process (``--jobs`` at a time). Prints tables; ``--json`` writes the figures.
 
-    .venv/bin/python bench/bench_engine_vs_gensim.py [--corpus SEG.txt] [--seeds 3] [--jobs 2]
+    .venv/bin/python bench/bench_engine_vs_gensim.py [--corpus SEG.txt] [--seeds 3] [--seed-offset 0] [--jobs 2]
         [--engines ours,ours-fallback,gensim,gensim-cf] [--sg 1 --hs 1 --negative 0 --dim 128 --epochs 5]
 """
 
@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=PD)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--seed-offset", type=int, default=0, help="start the seeds further on (more runs)")
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--sg", type=int, default=1)
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         for name in SIMILARITY:
             pairs_file(name, folder)
-        runs = [(e, SEED_BASE[e] + i + 1) for i in range(args.seeds) for e in engines]
+        runs = [(e, SEED_BASE[e] + args.seed_offset + i + 1) for i in range(args.seeds) for e in engines]
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
             futures = [pool.submit(train_one, e, s, str(args.corpus), cfg.to_dict(), tmp) for e, s in runs]
             results = []

@@ -27,7 +27,7 @@ from gensim.models import Word2Vec
 
 from explorer.core.errors import Cancelled
 from explorer.core.gensim_internals import FORCE_PUBLIC_LOOP_ENV
-from explorer.core.tasks import CancelToken
+from explorer.core.tasks import CancelToken, Stage, StageKind
 from explorer.core.training import EpochStats, TrainConfig, TrainResult, train
 from tests.core.engine_reference import GENSIM_JOB_WORDS, gensim_model, neighbour_overlap
 
@@ -139,14 +139,15 @@ def test_forced_fallback_trains_with_gensims_own_loop(tmp_path: Path, monkeypatc
                                                      caplog: pytest.LogCaptureFixture) -> None:
     """With the internals check failing (forced by the environment), gensim's public loop trains, correctly."""
     monkeypatch.setenv(FORCE_PUBLIC_LOOP_ENV, "1")
-    stages: list[str] = []
+    stages: list[Stage | str] = []
     epochs: list[EpochStats] = []
     with caplog.at_level(logging.WARNING, logger="explorer.core"):
         ours, result = train_ours(PD, "sg-hs", tmp_path / "ours.model", report=lambda d, t, s: stages.append(s),
                                   on_epoch=epochs.append)
     assert "gensim's own training loop" in caplog.text and FORCE_PUBLIC_LOOP_ENV in caplog.text
     assert engine_of(ours) == "gensim"
-    assert [f"epoch {i}/5" for i in range(1, 6)] == [s for s in dict.fromkeys(stages) if s.startswith("epoch")]
+    assert [Stage.epoch(i, 5) for i in range(1, 6)] == [s for s in dict.fromkeys(stages)
+                                                        if Stage.of(s).kind is StageKind.EPOCH]
     assert [e.epoch for e in epochs] == [1, 2, 3, 4, 5]
     assert_learns_like_gensim(ours, result, PD, "sg-hs", "fallback")
 

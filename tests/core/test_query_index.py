@@ -10,7 +10,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core import query
-from explorer.core.query.int8_index import search_index
+from explorer.core.query.int8_index import ready_index, search_index
 from explorer.core.query.scoring import query_vector
 from explorer.core.models import LoadedModel
 from tests.core.test_query_models import synthetic
@@ -150,3 +150,15 @@ def test_prepare_reports_progress_and_can_be_cancelled(plain_random: LoadedModel
     stages: list[str] = []
     query.prepare(model, report=lambda done, total, stage: stages.append(stage))
     assert "Building the search index" in stages and stages[-1] == "Ready"
+
+
+def test_one_shot_queries_scan_exactly_and_build_no_index(plain_random: LoadedModel) -> None:
+    model = LoadedModel.from_gensim(plain_random.wv)  # fresh cache, same vectors
+    for word in ("w3", "w40000", "w0"):
+        assert _pairs(query.neighbours(model, word)) == _gensim(plain_random.wv, word)
+    wv = plain_random.wv
+    got = query.analogy(model, "w5", "w6", "w7")
+    assert [(r.word, r.score) for r in got.neighbours] == wv.most_similar(positive=["w5", "w7"], negative=["w6"])
+    assert ready_index(model) is None  # seconds of building would not pay for a few queries
+    query.prepare(model)
+    assert ready_index(model) is not None

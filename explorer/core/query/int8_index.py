@@ -98,8 +98,9 @@ class Int8Index:
         for k, sub in enumerate(self._subs):
             faiss.write_index(sub, str(folder / f"shard{k}.faiss"))
         np.save(folder / "outliers.npy", np.asarray(self.outliers, dtype=np.int64), allow_pickle=False)
+        sizes = [(folder / f"shard{k}.faiss").stat().st_size for k in range(self.shards)]
         meta = {"version": _FORMAT, "rows": self.n, "dims": self.dims, "shards": self.shards, "scale": self.scale,
-                "max_error": self.max_error}
+                "max_error": self.max_error, "bytes": sizes}
         (folder / "index.json").write_text(json.dumps(meta), "utf-8")
 
     @classmethod
@@ -111,8 +112,11 @@ class Int8Index:
             meta = json.loads((folder / "index.json").read_text("utf-8"))
             if meta.get("version") != _FORMAT or meta["rows"] != rows or meta["dims"] != dims:
                 return None
-            subs = [faiss.read_index(str(folder / f"shard{k}.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
-                    for k in range(int(meta["shards"]))]
+            files = [folder / f"shard{k}.faiss" for k in range(int(meta["shards"]))]
+            # a mapped file shorter than its header says would kill the process on first touch (SIGBUS)
+            if [f.stat().st_size for f in files] != meta["bytes"]:
+                raise ValueError("a shard file has the wrong size")
+            subs = [faiss.read_index(str(f), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY) for f in files]
             outliers = np.load(folder / "outliers.npy", allow_pickle=False)
             if sum(sub.ntotal for sub in subs) != rows or any(sub.d != dims for sub in subs):
                 return None

@@ -12,7 +12,7 @@ from explorer.core.query.memo import cached, chunks
 from explorer.core.query.results import Neighbour
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 _NORMS = "norms"  # their folder in the model's reopen-cache entry
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def _key(model: LoadedModel) -> str | None:
-    return getattr(model.info, "cache_key", None)
+    return model.info.cache_key
 
 
 def folder(model: LoadedModel, name: str) -> Path | None:

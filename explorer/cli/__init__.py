@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if argv is None:  # the `w2v` program: it waits for its cache writes before it exits
+        from explorer.core.io import reopen_cache
+
+        reopen_cache.LOWER_WRITER_PRIORITY = False
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Command = args.run

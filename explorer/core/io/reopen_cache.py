@@ -183,9 +183,16 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+# Background writes run at a lower priority so the window's first queries keep the cores. A command-line
+# run waits for its writes before it exits, so there a lower priority only delays the exit on a busy
+# machine: explorer.cli turns this off.
+LOWER_WRITER_PRIORITY = True
+
+
 def _lower_thread_priority() -> None:
     # Only on Linux does a thread id name the thread (elsewhere it could name another process).
-    if threading.current_thread() is threading.main_thread() or not sys.platform.startswith("linux"):
+    if (not LOWER_WRITER_PRIORITY or threading.current_thread() is threading.main_thread()
+            or not sys.platform.startswith("linux")):
         return
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)

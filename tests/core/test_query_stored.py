@@ -96,3 +96,36 @@ def test_models_without_a_cache_entry_keep_nothing(tmp_path: Path, monkeypatch: 
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.faiss"))
     assert _pairs(query.neighbours(model, "w3")) == KeyedVectors.load_word2vec_format(str(path), binary=True) \
         .most_similar("w3")
+
+
+def test_w2v_answers_first_and_a_detached_process_writes_the_cache(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+    import time
+
+    kv = synthetic(17_000, 256, seed=10)  # 17 MB: above the size from which the reopen cache keeps a copy
+    path = tmp_path / "big.bin"
+    kv.save_word2vec_format(str(path), binary=True)
+    cache = tmp_path / "cache"
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, W2V_EXPLORER_CACHE=str(cache), PYTHONPATH=str(root))
+    cmd = [sys.executable, "-m", "explorer.cli", "neighbours", str(path), "w5", "--json"]
+    want = [[w, s] for w, s in KeyedVectors.load_word2vec_format(str(path), binary=True).most_similar("w5")]
+
+    def answer() -> list[list[object]]:
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=root, timeout=300, check=True)
+        return [[r["word"], r["score"]] for r in json.loads(out.stdout)["neighbours"]]
+
+    assert answer() == want
+    # the entry and the row norms (written last) appear once the detached writer is done: wait for it
+    deadline = time.monotonic() + 240
+    while not list(cache.glob("models/*/derived/norms")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert list(cache.glob("models/*/derived/norms/norms.npy"))
+    assert not list(cache.glob("models/.*"))  # no temporary left behind
+    assert answer() == want  # warm: from the cache, the same answer
+    monkeypatch.setenv("W2V_EXPLORER_CACHE", str(cache))
+    assert open_model(path).info.from_cache

@@ -7,6 +7,7 @@ second. bench/bench_open.py measures the reopen against gensim.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -183,16 +184,9 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-# Background writes run at a lower priority so the window's first queries keep the cores. A command-line
-# run waits for its writes before it exits, so there a lower priority only delays the exit on a busy
-# machine: explorer.cli turns this off.
-LOWER_WRITER_PRIORITY = True
-
-
 def _lower_thread_priority() -> None:
     # Only on Linux does a thread id name the thread (elsewhere it could name another process).
-    if (not LOWER_WRITER_PRIORITY or threading.current_thread() is threading.main_thread()
-            or not sys.platform.startswith("linux")):
+    if threading.current_thread() is threading.main_thread() or not sys.platform.startswith("linux"):
         return
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
@@ -210,6 +204,9 @@ def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
     if not background:
         _write_cache(key, keys, arrays, meta, sources)
         return
+    if DEFER_WRITES:
+        _deferred.append(functools.partial(_write_cache, key, list(keys), arrays, meta, list(sources)))
+        return
     t = threading.Thread(target=_write_cache, args=(key, list(keys), arrays, meta, list(sources)),
                          name="w2v-cache-writer")
     t.start()  # not a daemon: the interpreter waits for it at exit, so entries are never half-written
@@ -217,8 +214,46 @@ def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
 
 
 def wait_for_cache_writes() -> None:
+    """Finish every write this process started or deferred."""
+    while _deferred:
+        _deferred.pop(0)()
     while _pending:
         _pending.pop().join()
+
+
+# A command-line run (explorer.cli) defers its writes to the end and leaves them to a detached process, so
+# it exits as soon as it has answered instead of waiting for a few hundred MB to reach the disk.
+DEFER_WRITES = False
+_deferred: list[Callable[[], None]] = []
+
+
+def detach_cache_writes() -> None:
+    """Finish the deferred writes in a child process that outlives this one (Linux), else here and now."""
+    if not _deferred:
+        return
+    if not sys.platform.startswith("linux"):
+        wait_for_cache_writes()  # fork without exec is unsafe with the system libraries of macOS
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        wait_for_cache_writes()
+        return
+    if pid:
+        _deferred.clear()  # the child writes them
+        return
+    try:  # the child: no terminal, no pipes of the caller (a `| head` reader sees the end), low priority
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.nice(10)
+        while _deferred:
+            _deferred.pop(0)()  # each write logs and swallows its own errors
+    finally:
+        os._exit(0)
 
 
 # --- files other layers keep with an entry (the query layer's row norms and search index) -------------
@@ -241,6 +276,9 @@ def store_derived(key: str, name: str, write: Callable[[Path], None], background
     """
     if not background:
         _write_derived(key, name, write)
+        return
+    if DEFER_WRITES:
+        _deferred.append(functools.partial(_write_derived, key, name, write))
         return
     t = threading.Thread(target=_write_derived, args=(key, name, write), name="w2v-cache-derived")
     t.start()  # not a daemon, like the entry writes: the interpreter waits for it at exit

@@ -309,6 +309,7 @@ def _write_derived(key: str, name: str, write: Callable[[Path], None]) -> None:
             fsutil.replace(tmp, final)
         except OSError:
             pass  # another process won the race; its folder is equivalent
+        usercache.enforce_limit(keep=[entry])  # the entry grew (a search index is a quarter of the vectors)
     except Exception as err:  # noqa: BLE001 - like the entry itself, these only save time
         log.warning("could not keep %s with the model cache entry %s: %s", name, entry, err)
     finally:

@@ -9,7 +9,8 @@ import argparse
 import logging
 import os
 import sys
-from typing import Any, Callable, NoReturn, Sequence
+from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
 
 from explorer import __version__
 from explorer.core.errors import ExplorerError

@@ -290,7 +290,7 @@ def store_derived(key: str, name: str, write: Callable[[Path], None], background
 
 
 def _write_derived(key: str, name: str, write: Callable[[Path], None]) -> None:
-    for t in list(_pending):
+    for t in list(_pending):  # noqa: PERF101 - a copy: other threads append while this one waits
         if t is not threading.current_thread() and t.name == "w2v-cache-writer":
             t.join()
     entry = cache_root() / key

@@ -15,7 +15,7 @@ from explorer.core.fsutil import cpu_count
 from explorer.core.query import stored
 from explorer.core.query.memo import chunks, lock_for
 from explorer.core.query.scoring import norms, rounding_tolerance
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 if TYPE_CHECKING:
     from explorer.core.io import LoadedModel
@@ -85,7 +85,7 @@ class Int8Index:
                 lo, hi = max(s, bounds[k]), min(e, bounds[k + 1])
                 if lo < hi:
                     subs[k].add(np.ascontiguousarray(codes[lo - s:hi - s]))
-            report(e, n, "Building the search index")
+            report(e, n, StageKind.SEARCH_INDEX)
         errors[~np.isfinite(errors)] = np.inf  # rows with NaN/inf components: always re-ranked exactly
         finite = errors[np.isfinite(errors)]
         max_error = float(np.quantile(finite, 0.999)) if len(finite) else 0.0

@@ -30,7 +30,7 @@ from explorer.core.query.vocab import (
     tokenizer,
     vocab_search,
 )
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 if TYPE_CHECKING:
     from explorer.core.io import LoadedModel
@@ -116,16 +116,16 @@ def prepare(model: LoadedModel, report: Reporter = null_reporter, cancel: Cancel
     that later searches are instant; the norms and the index are stored with the reopen cache, so after a
     reopen they are mapped at once. Safe to call from several threads.
     """
-    report(0, 3, "Computing vector norms")
+    report(0, 3, StageKind.NORMS)
     norms(model)
     safe_norms(model)
     search_index(model, build=False)  # a stored index answers from the first query on
     if cancel is not None:
         cancel.raise_if_cancelled()
-    report(1, 3, "Indexing the vocabulary")
+    report(1, 3, StageKind.INDEXING_VOCABULARY)
     vocab_search(model)
     tokenizer(model)
     if cancel is not None:
         cancel.raise_if_cancelled()
     search_index(model, lambda done, total, stage: report(2 + done / max(total, 1), 3, stage), cancel)
-    report(3, 3, "Ready")
+    report(3, 3, StageKind.READY)

@@ -9,8 +9,8 @@ import argparse
 import logging
 import os
 import sys
-from typing import Any, NoReturn
 from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from explorer import __version__
 from explorer.core.errors import ExplorerError

@@ -32,6 +32,18 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def models_folder(tmp_path: Path) -> Path:
+    """The remembered "Save as" folder: each test's models go to its own temp folder."""
+    from explorer.ui.settings import open_settings
+    from explorer.ui.widgets.training_params import OUTPUT_FOLDER_KEY
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    open_settings().setValue(OUTPUT_FOLDER_KEY, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def _threads_end_before_the_next_test(qtbot) -> Iterator[None]:  # type: ignore[no-untyped-def]
     yield
     qtbot.waitUntil(lambda: not Task.running_tasks(), timeout=TIMEOUT)
@@ -114,7 +126,7 @@ def test_only_unusable_files_disable_training(qtbot, tmp_path, captured) -> None
     assert "None of these files" in dialog.corpus_page.summary.text()
 
 
-def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir, models_folder) -> None:  # type: ignore[no-untyped-def]
     from explorer.core.training import PARAM_HELP, PRESETS
 
     dialog = make_dialog(qtbot, [corpus_dir / "sanguo.txt"])
@@ -129,11 +141,11 @@ def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir) ->
     assert page.config().vector_size == 256 and page.config().hs and page.config().min_count == 64
     page.set_values(window=7)
     assert page.preset.currentData() is None  # "Custom"
-    assert page.output_path() == corpus_dir / "sanguo.model"
+    assert page.output_path() == models_folder / "sanguo.model"  # the remembered folder, not the corpus's
     assert not page.continue_box.isVisible()  # no model open
 
 
-def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+def test_train_through_the_progress_view(qtbot, corpus_dir, captured, models_folder) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, [corpus_dir])
     preview = to_preview(qtbot, dialog, **TINY)
     assert preview.tokens > 10000 and 0 < preview.vocab_kept < preview.vocab_total
@@ -156,7 +168,7 @@ def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  
     assert dialog.back_button.isEnabled() is False
     with qtbot.waitSignal(dialog.model_trained, timeout=TIMEOUT) as trained:
         pass
-    output = corpus_dir.parent / "corpus.model"  # next to the dropped folder
+    output = models_folder / "corpus.model"  # named after the dropped folder
     assert trained.args[0] == output and output.is_file()
     page = dialog.progress_page
     assert page.state == "finished" and page.bar.value() == page.bar.maximum()
@@ -215,7 +227,7 @@ def test_continue_training_shows_the_drift_report(qtbot, corpus_dir, base_model)
     wait_stopped(qtbot, dialog)
 
 
-def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir, models_folder) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, [corpus_dir])
     to_preview(qtbot, dialog, **{**TINY, "epochs": 400})
     asked: list[str] = []
@@ -229,7 +241,7 @@ def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir) -> None:  # 
         dialog.close()
     wait_stopped(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    assert not (corpus_dir.parent / "corpus.model").exists()
+    assert not (models_folder / "corpus.model").exists()
 
 
 def test_bad_settings_show_a_message_instead_of_training(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
@@ -250,8 +262,10 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
     from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import open_settings
 
+    from explorer.ui.widgets.training_params import default_models_folder
+
     settings = open_settings()
-    settings.clear()
+    settings.clear()  # nothing remembered: models go to Documents/Word2Vec Explorer (a temp folder here)
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):
@@ -273,7 +287,7 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
         dialog.train_button.click()
     model = opened.args[0]
     assert window.current_model is model
-    assert model.info.path.resolve() == (corpus_dir / "sanguo.model").resolve()
+    assert model.info.path.resolve() == (default_models_folder() / "sanguo.model").resolve()
     assert len(dialog.progress_page.chart.losses) == 2
     panel = window.search_panel
     with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):

@@ -344,10 +344,10 @@ class ParamsPage(QWidget):
         self.read_only = note is not None
         self.read_only_note.setText(note or "")
         self.read_only_note.setVisible(note is not None)
-        for widget in (self.preset, self.output, self.output_button, self.continue_box, self.preview_button):
-            widget.setEnabled(note is None)
-        for widget in self.widgets.values():
-            widget.setEnabled(note is None)
+        controls: list[QWidget] = [self.preset, self.output, self.output_button, self.continue_box,
+                                   self.preview_button, *self.widgets.values()]
+        for control in controls:
+            control.setEnabled(note is None)
         if note is not None:
             self.continue_box.hide()
         else:

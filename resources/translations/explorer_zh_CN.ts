@@ -979,8 +979,8 @@
 <context>
     <name>ResumeNotice</name>
     <message>
-        <source>A training was interrupted: %1. Its finished epochs are kept.</source>
-        <translation>有一个训练被中断了：%1。已完成的各轮都保留着。</translation>
+        <source>A training was interrupted: %1.</source>
+        <translation>有一个训练被中断了：%1。</translation>
     </message>
     <message numerus="yes">
         <source>%n more can be resumed from File &gt; Resume an Interrupted Training.</source>

@@ -179,8 +179,8 @@ def test_suggested_min_count_against_a_hand_count() -> None:
 def test_the_preview_column_is_not_cramped(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, [corpus_dir])
     to_preview(qtbot, dialog, **TINY)
-    assert dialog.params_page.preview_box.width() >= 300
-    assert dialog.params_page.preview_box.width() >= 0.4 * dialog.params_page.splitter.width()
+    assert dialog.params_page.preview_box.width() >= 320
+    assert dialog.params_page.preview_box.width() >= 0.35 * dialog.params_page.splitter.width()
     wait_stopped(qtbot, dialog)
 
 
@@ -334,3 +334,4 @@ def test_after_a_crash_the_window_offers_to_resume(qtbot, tmp_path, captured) ->
     wait_stopped(qtbot, dialog)
     for task in Task.running_tasks():
         task.cancel()
+

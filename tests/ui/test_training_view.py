@@ -32,15 +32,20 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def models_folder(tmp_path: Path) -> Path:
-    """The remembered "Save as" folder: each test's models go to its own temp folder."""
+def models_folder(tmp_path: Path) -> Iterator[Path]:
+    """The remembered "Save as" folder: each test's models go to its own temp folder. A run the test left
+    interrupted is forgotten afterwards, so it is not offered to the tests that follow."""
+    from explorer.core import training as core_training
     from explorer.ui.settings import open_settings
     from explorer.ui.widgets.training_params import OUTPUT_FOLDER_KEY
 
     folder = tmp_path / "models"
     folder.mkdir()
     open_settings().setValue(OUTPUT_FOLDER_KEY, str(folder))
-    return folder
+    yield folder
+    for left in core_training.interrupted_trainings():
+        if tmp_path in left.output.parents:
+            core_training.discard_checkpoint(left.checkpoint_dir)
 
 
 @pytest.fixture(autouse=True)

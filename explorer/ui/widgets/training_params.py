@@ -38,7 +38,7 @@ from explorer.core.training import TrainConfig, TrainingPreview
 from explorer.ui import i18n
 from explorer.ui.settings import open_settings
 from explorer.ui.widgets.training_corpus import format_size
-from explorer.ui.widgets.training_progress import format_duration
+from explorer.ui.widgets.training_progress import format_duration, join_sentences
 
 ParamWidget = QCheckBox | QSpinBox | QDoubleSpinBox
 # The architecture of a model cannot change when training continues: these come from the open model.
@@ -223,13 +223,14 @@ class ParamsPage(QWidget):
         preview_layout.addWidget(self.few_words_warning)
         preview_layout.addWidget(self.preview_text, 1)
         # Room for its figures and the thinned words without wrapping every value onto three lines.
-        self.preview_box.setMinimumWidth(300)
+        self.preview_box.setMinimumWidth(320)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.preview_box)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([540, 360])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -456,12 +457,13 @@ class ParamsPage(QWidget):
         if not p.too_few_words:
             self.few_words_warning.hide()
             return
-        text = self.tr("Only %Ln word(s) are kept: too few for useful neighbours.", "", p.vocab_kept)
+        parts = [self.tr("Only %Ln word(s) are kept: too few for useful neighbours.", "", p.vocab_kept)]
         if p.suggested_min_count is not None:
-            text += " " + self.tr("Lower min_count to %1 to keep %Ln word(s).", "", p.suggested_kept).replace(
-                "%1", f"{p.suggested_min_count:,}")
+            parts.append(self.tr("Lower min_count to %1 to keep %Ln word(s).", "", p.suggested_kept).replace(
+                "%1", f"{p.suggested_min_count:,}"))
         if p.vocab_total < core_training.FEW_WORDS:
-            text += " " + self.tr("The corpus has only %Ln distinct word(s): add more text.", "", p.vocab_total)
+            parts.append(self.tr("The corpus has only %Ln distinct word(s): add more text.", "", p.vocab_total))
+        text = join_sentences(*parts)
         self.few_words_warning.setText(text)
         self.few_words_warning.show()
 

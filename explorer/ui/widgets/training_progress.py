@@ -27,6 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from explorer.ui import i18n
+
+
+def join_sentences(*sentences: str) -> str:
+    """Sentences of a message: a space between them in English, none after Chinese full stops."""
+    return ("" if i18n.current_language().startswith("zh") else " ").join(s for s in sentences if s)
+
+
 _EPOCH_STAGE = re.compile(r"epoch (\d+)/(\d+)")
 BAR_STEPS = 1000
 
@@ -331,7 +339,7 @@ class ProgressPage(QWidget):
                            "are kept: Resume starts it again, now or later from File > Resume an Interrupted "
                            "Training.")
         if base_unchanged:
-            text += " " + self.tr("The open model is unchanged.")
+            text = join_sentences(text, self.tr("The open model is unchanged."))
         self._stop("cancelled", text)
         self.resume_button.setVisible(resumable)
         self.discard_button.setVisible(resumable and epochs_done > 0)

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from explorer.core.training import InterruptedTraining
+from explorer.ui.widgets.training_progress import join_sentences
 
 OFFER_AT_START_KEY = "training/offerResumeAtStart"
 
@@ -44,9 +45,10 @@ class ResumeNotice(QFrame):
         self.setStyleSheet("#resumeNotice { background: #fff4e0; border: 1px solid #f0c080; }")
         self.trainings: list[InterruptedTraining] = []
         self.label = QLabel()
-        self.label.setWordWrap(True)
-        # The bar must not widen the window: its text wraps or is cut, the buttons stay.
-        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # One line in the status bar: the bar must neither widen the window nor grow tall (a wrapping label
+        # there asks for many lines); a narrow window cuts the text, and its tooltip holds all of it.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.resume_button = QPushButton()
         self.resume_button.clicked.connect(self._resume)
         self.dismiss_button = QPushButton()
@@ -82,12 +84,11 @@ class ResumeNotice(QFrame):
 
     def retranslate(self) -> None:
         if self.trainings:
-            text = self.tr("A training was interrupted: %1. Its finished epochs are kept.").replace(
-                "%1", describe_interrupted(self.trainings[0]))
+            text = self.tr("A training was interrupted: %1.").replace("%1", describe_interrupted(self.trainings[0]))
             if len(self.trainings) > 1:
-                text += " " + self.tr("%n more can be resumed from File > Resume an Interrupted Training.", "",
-                                      len(self.trainings) - 1)
+                text = join_sentences(text, self.tr(
+                    "%n more can be resumed from File > Resume an Interrupted Training.", "", len(self.trainings) - 1))
             self.label.setText(text)
-            self.label.setToolTip(str(self.trainings[0].output))
+            self.label.setToolTip(f"{text}\n{self.trainings[0].output}")
         self.resume_button.setText(self.tr("Resume"))
         self.dismiss_button.setText(self.tr("Not now"))

@@ -39,7 +39,7 @@ from explorer.ui.widgets.training_params import (
     output_folder,
     remember_output_folder,
 )
-from explorer.ui.widgets.training_progress import ProgressPage
+from explorer.ui.widgets.training_progress import ProgressPage, join_sentences
 from explorer.ui.workers import Task
 
 # Progress-bar share of segmentation when the corpus still has to be segmented (it is cached afterwards).
@@ -385,6 +385,8 @@ class TrainingDialog(QDialog):
             return
         self.resumed = interrupted
         self._checkpoint_dir = interrupted.checkpoint_dir
+        self.segmented = None  # its corpus is the run's own: no preview of this dialog's files follows edits
+        self._segmented_for = None
         self._continuing = False
         if self.preview_task is not None:
             self.preview_task.cancel()
@@ -396,7 +398,8 @@ class TrainingDialog(QDialog):
                        "change now. To train with other settings, start a new training.").replace(
             "%1", interrupted.output.name)
         if state.get("base"):
-            note += " " + self.tr("It continues training %1.").replace("%1", Path(str(state["base"])).name)
+            note = join_sentences(note, self.tr("It continues training %1.").replace(
+                "%1", Path(str(state["base"])).name))
         self.params_page.set_read_only(note)
         self.params_page.clear_preview(self.tr("The preview is for new trainings; this one already started."))
         earlier = [EpochStats(**stats) for stats in state.get("epoch_stats") or []]

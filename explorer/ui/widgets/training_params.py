@@ -171,6 +171,7 @@ class ParamsPage(QWidget):
         scroll.setWidget(form_host)
 
         self.output = QLineEdit()
+        self.output.textChanged.connect(self.output.setToolTip)  # the field shows the end of a long path
         self.output_button = QPushButton()
         self.output_button.clicked.connect(self._choose_output)
         self.output_label = QLabel()

@@ -21,7 +21,14 @@ from explorer.ui.widgets.training_params import OUTPUT_FOLDER_KEY, default_model
 from explorer.ui.widgets.training_progress import LossChart, compact_number
 from explorer.ui.widgets.training_view import TrainingDialog
 from explorer.ui.workers import Task
-from tests.ui.test_training_view import SLICE, TIMEOUT, TINY, make_dialog, to_preview, wait_stopped
+from tests.ui.test_training_view import (
+    SLICE,
+    TIMEOUT,
+    TINY,
+    make_dialog,
+    to_preview,
+    wait_stopped,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -166,8 +173,9 @@ def test_too_few_kept_words_are_warned_with_a_lower_min_count(qtbot, corpus_dir)
 
 
 def test_suggested_min_count_against_a_hand_count() -> None:
-    from explorer.core.training.preview import suggest_min_count
     import numpy as np
+
+    from explorer.core.training.preview import suggest_min_count
 
     freqs = np.array([100] * 10 + [5] * 30 + [2] * 100 + [1] * 500)
     assert suggest_min_count(freqs, 64, target=40) == (5, 40)

@@ -13,8 +13,8 @@ from gensim.models import Word2Vec
 from explorer.core.io import LoadedModel
 from explorer.core.tasks import Stage
 from explorer.ui import messages
-from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog
+from explorer.ui.workers import Task
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SLICE = DATA / "sanguo_yanyi_head80.txt"
@@ -268,7 +268,6 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
 
     from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import open_settings
-
     from explorer.ui.widgets.training_params import default_models_folder
 
     settings = open_settings()

@@ -10,7 +10,14 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from explorer.core.training import InterruptedTraining
 from explorer.ui.widgets.training_progress import join_sentences

@@ -31,8 +31,8 @@ from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
 from explorer.ui import messages
-from explorer.ui.widgets.training_corpus import CorpusPage
 from explorer.ui.settings import open_settings
+from explorer.ui.widgets.training_corpus import CorpusPage
 from explorer.ui.widgets.training_params import (
     ParamsPage,
     default_output_path,

@@ -38,7 +38,7 @@ def status(key):
 who, kind, path = sys.argv[1], sys.argv[2], sys.argv[3]
 if who == 'ours':
     from explorer.core.models import open_model
-    from explorer.core import textformats
+    from explorer.core.io import reopen_cache
 else:
     from gensim.models import KeyedVectors
 import numpy as np
@@ -68,7 +68,7 @@ print(json.dumps({'time': t, 'cpu': cpu + workers.ru_utime + workers.ru_stime, '
                   'from_cache': from_cache, 'n': len(wv), 'digest': digest + words}))
 sys.stdout.flush()
 if who == 'ours':
-    textformats.wait_for_cache_writes()
+    reopen_cache.wait_for_cache_writes()
 """
 
 

@@ -26,6 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.make_seed_scale import DIMS, VOCAB, jieba_words  # noqa: E402
 from explorer.core import query  # noqa: E402
+from explorer.core.query.int8_index import search_index  # noqa: E402
+from explorer.core.query.scoring import norms, query_vector, safe_norms  # noqa: E402
+from explorer.core.query.vocab import tokenizer, vocab_search  # noqa: E402
 from explorer.core.models import LoadedModel  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -72,10 +75,10 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
     model = LoadedModel.from_gensim(kv)  # type: ignore[arg-type]
     rng = np.random.default_rng(11 if variant == "random" else 12)
 
-    t_norms, _ = timed(query._norms, model)
-    t_index, index = timed(query._index, model)
-    t_vocab, _ = timed(query._vocab_search, model)
-    t_tok, _ = timed(query._tokenizer, model)
+    t_norms, _ = timed(norms, model)
+    t_index, index = timed(search_index, model)
+    t_vocab, _ = timed(vocab_search, model)
+    t_tok, _ = timed(tokenizer, model)
     assert index is not None
     say(f"build once per model: norms {t_norms:.2f} s, int8 index {t_index:.2f} s "
         f"({index.n * DIMS / 1e6:.0f} MB, {index.shards} shards, max error {index.max_error:.4f}, "
@@ -95,7 +98,7 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
         to, got = timed(query.neighbours, model, w, 10)
         gensim_t.append(tg)
         ours_t.append(to)
-        q = query._query_vector(model, [w], [1.0])
+        q = query_vector(model, [w], [1.0])
         tf, _ = timed(np.dot, vectors, q)
         floor_t.append(tf)
         if [x for x, _ in want] != list(got.words):
@@ -128,11 +131,11 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
     t_batch = min(t_ours)
     t_g_all = min(t_gens) * args.batch / len(g_words)
     # the floor: the same normalise + float32 matrix products with no top-k selection at all
-    qv = np.stack([query._query_vector(model, [words[i]], [1.0]) for i in batch_idx])
-    norms = query._safe_norms(model)
+    qv = np.stack([query_vector(model, [words[i]], [1.0]) for i in batch_idx])
+    divisors = safe_norms(model)
     t0 = time.perf_counter()
     for s in range(0, VOCAB, 8192):
-        _ = qv @ (np.asarray(vectors[s:s + 8192]) / norms[s:s + 8192, None]).T
+        _ = qv @ (np.asarray(vectors[s:s + 8192]) / divisors[s:s + 8192, None]).T
     t_floor = time.perf_counter() - t0
     bad = 0
     check = len(batch_idx) if args.verify_all else len(g_words)

@@ -23,7 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from explorer.core.corpus import SegmentOptions, _available_cores, segment_corpus  # noqa: E402
+from explorer.core.corpus import SegmentOptions, segment_corpus  # noqa: E402
+from explorer.core.fsutil import cpu_count as _available_cores  # noqa: E402
 from explorer.core.errors import Cancelled  # noqa: E402
 from explorer.core.tasks import CancelToken  # noqa: E402
 
@@ -67,12 +68,12 @@ def worker_startup(cache: Path) -> float:
     """Seconds from creating the pool until both workers answer (spawn + imports + loading jieba's state)."""
     import multiprocessing
 
-    from explorer.core import corpus
+    from explorer.core.corpus import seg_cache, segment
 
-    config = corpus._SegmenterConfig(None, True, corpus._drop_chars(False), frozenset(), False,
-                                     cache / "jieba" / f"{corpus._state_key(None)}.pickle")
+    config = segment.SegmenterConfig(None, True, segment.drop_chars(False), frozenset(), False,
+                                     seg_cache.state_file(cache, None))
     start = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(2, corpus._init_worker, (config,)) as pool:
+    with multiprocessing.get_context("spawn").Pool(2, segment.init_worker, (config,)) as pool:
         pool.map(time.sleep, [0.01, 0.01], chunksize=1)
         return time.perf_counter() - start
 

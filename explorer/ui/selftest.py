@@ -293,16 +293,16 @@ def check_c_formats(t: SelfTest) -> str:
     import numpy as np
     from gensim.models import KeyedVectors
 
-    from explorer.core import textformats
+    from explorer.core.io import c_binary, c_text
     from explorer.core.models import open_model
 
-    if textformats.fastnumbers is None:
+    if c_text.fastnumbers is None:
         raise CheckFailed("fastnumbers is missing: the text parser fell back to np.loadtxt")
     demo = t.state["demo"]
     keys, vectors = demo.wv.index_to_key, demo.wv.vectors
     text, binary = t.workdir / "demo.txt", t.workdir / "demo.bin"
-    textformats.write_c_text(text, keys, vectors)
-    textformats.write_c_binary(binary, keys, vectors)
+    c_text.write_c_text(text, keys, vectors)
+    c_binary.write_c_binary(binary, keys, vectors)
     for path in (text, binary):
         model = open_model(path, use_cache=False)
         reference = KeyedVectors.load_word2vec_format(str(path), binary=path is binary)

@@ -362,7 +362,7 @@ def test_saved_jieba_state_gives_the_same_output_and_a_bad_one_is_ignored(tmp_pa
     built = segment_corpus(src, options, cache_dir=cache, workers=1).path.read_bytes()
     states = list((cache / "jieba").glob("*.pickle"))
     assert len(states) == 1
-    from explorer.core import corpus as corpus_module
+    from explorer.core.corpus import segment as corpus_module
 
     corpus_module._in_process = None  # force a new segmenter, which now loads the saved state
     assert segment_corpus(src, options, cache_dir=cache, workers=1, use_cache=False).path.read_bytes() == built

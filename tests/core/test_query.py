@@ -9,6 +9,8 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core import query
+from explorer.core.query.output_layer import keyword_background
+from explorer.core.query.vocab import is_content
 from explorer.core.errors import NoOutputLayer, QueryError, WordNotInVocabulary
 from explorer.core.models import LoadedModel
 from tests.core.test_query_models import hs_model, kv_model, ns_model  # noqa: F401  (fixtures)
@@ -158,7 +160,7 @@ def test_related_hs_is_a_probability_over_the_vocabulary(hs_model: LoadedModel) 
     scores = [r.score for r in got.words]
     assert scores == sorted(scores, reverse=True)
     # brute force over the vocabulary agrees on the top words
-    all_lp = {w: _hs_log_prob(hs_model, w, v) for w in hs_model.wv.index_to_key[:400] if query._is_content(w)}
+    all_lp = {w: _hs_log_prob(hs_model, w, v) for w in hs_model.wv.index_to_key[:400] if is_content(w)}
     best_in_400 = max((w for w in all_lp if w != "曹操"), key=all_lp.__getitem__)
     top_in_400 = [r.word for r in got.words if hs_model.wv.key_to_index[r.word] < 400]
     assert top_in_400 and top_in_400[0] == best_in_400
@@ -169,7 +171,7 @@ def test_related_ns_uses_syn1neg_sigmoid(ns_model: LoadedModel) -> None:
     assert ns_model.syn1neg is not None
     raw = 1 / (1 + np.exp(-(ns_model.syn1neg @ ns_model.wv["刘备"]).astype(np.float64)))
     raw[ns_model.wv.key_to_index["刘备"]] = -1
-    raw[[i for i, w in enumerate(ns_model.wv.index_to_key) if not query._is_content(w)]] = -1
+    raw[[i for i, w in enumerate(ns_model.wv.index_to_key) if not is_content(w)]] = -1
     want = np.argsort(-raw)[:5]
     assert [r.word for r in got.words] == [ns_model.wv.index_to_key[i] for i in want]
     assert got.method == "ns"
@@ -198,7 +200,7 @@ def test_keywords_rank_the_sentence_words(which: str, request: pytest.FixtureReq
     if model.syn1 is not None:
         v = model.wv[best.word]
         others = [w for w in got.used if w != best.word]
-        background = [model.wv.index_to_key[i] for i in query._keyword_background(model)]
+        background = [model.wv.index_to_key[i] for i in keyword_background(model)]
         expected = (np.mean([_hs_log_prob(model, w, v) for w in others])
                     - np.mean([_hs_log_prob(model, w, v) for w in background]))
         assert best.score == pytest.approx(expected, rel=1e-4)

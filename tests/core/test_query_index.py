@@ -10,6 +10,8 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core import query
+from explorer.core.query.int8_index import search_index
+from explorer.core.query.scoring import query_vector
 from explorer.core.models import LoadedModel
 from tests.core.test_query_models import synthetic
 
@@ -43,7 +45,7 @@ def plain_random() -> LoadedModel:
 @pytest.mark.parametrize("which", ["clustered", "plain_random"])
 def test_index_neighbours_equal_gensim(which: str, request: pytest.FixtureRequest) -> None:
     model: LoadedModel = request.getfixturevalue(which)
-    assert query._index(model) is not None
+    assert search_index(model) is not None
     rng = np.random.default_rng(1)
     words = [f"w{i}" for i in rng.integers(0, ROWS, 40)] + ["w100", "w1000", "w1234", "w0"]
     for word in words:
@@ -52,9 +54,9 @@ def test_index_neighbours_equal_gensim(which: str, request: pytest.FixtureReques
 
 
 def test_clump_of_near_duplicates_widens_the_search(clustered: LoadedModel) -> None:
-    index = query._index(clustered)
+    index = search_index(clustered)
     assert index is not None
-    mean = query._query_vector(clustered, ["w1200"], [1.0])
+    mean = query_vector(clustered, ["w1200"], [1.0])
     _cand, bound = index.search(mean, 256)
     tenth = _gensim(clustered.wv, "w1200")[-1][1]
     assert bound >= tenth  # 256 candidates cannot prove the answer here...
@@ -105,7 +107,7 @@ def test_concurrent_first_queries_build_one_index(plain_random: LoadedModel) -> 
     def work(k: int) -> None:
         try:
             results[k] = _pairs(query.neighbours(model, f"w{k}"))
-            indices.append(query._index(model))
+            indices.append(search_index(model))
         except BaseException as err:  # pragma: no cover - reported below
             errors.append(err)
 
@@ -130,7 +132,7 @@ def test_zero_rows_do_not_break_search() -> None:
     got = query.neighbours(model, "w11")
     assert len(got.neighbours) == 10 and all(np.isfinite(r.score) for r in got.neighbours)
     assert not {"w10", "w20000", "w30000"} & set(got.words)
-    index = query._index(model)
+    index = search_index(model)
     assert index is not None and np.isfinite(index.max_error) and 30000 in index.outliers
     ids, scores = query.batch_neighbour_indices(model, [11, 12], n=10)
     assert [model.wv.index_to_key[i] for i in ids[0]] == list(got.words)

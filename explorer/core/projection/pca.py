@@ -1,25 +1,21 @@
-"""2-D projections of word vectors for the plot: PCA with deterministic signs, fitted on a chosen set of words.
+"""2-D PCA of word vectors for the plot, with deterministic signs, fitted on a chosen set of words.
 
 Results are frozen dataclasses holding read-only numpy arrays, safe to hand from a worker thread to the UI.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from explorer.core.errors import QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.errors import QueryError
+from explorer.core.projection.source import frozen, unknown_word, vectors_of
 
-__all__ = ["PCAFit", "Projection", "fit_pca", "transform", "pca", "project", "project_words"]
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.ascontiguousarray(a)
-    a.setflags(write=False)
-    return a
+if TYPE_CHECKING:
+    from explorer.core.models import LoadedModel
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,7 +29,7 @@ class PCAFit:
 
     def transform(self, vectors: np.ndarray) -> np.ndarray:
         x = _prepare(np.asarray(vectors, dtype=np.float64), self.normalized)
-        return _frozen(((x - self.mean) @ self.components.T).astype(np.float32))
+        return frozen(((x - self.mean) @ self.components.T).astype(np.float32))
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,21 +50,6 @@ def _prepare(x: np.ndarray, normalize: bool) -> np.ndarray:
     return x
 
 
-def _vectors_of(source: LoadedModel | np.ndarray, words: Sequence[str] | None) -> np.ndarray:
-    if isinstance(source, LoadedModel):
-        if words is None:
-            raise QueryError("Say which words to project.")
-        vocab = source.wv.key_to_index
-        missing = [w for w in words if w not in vocab]
-        if missing:
-            from explorer.core.query import suggest
-
-            raise WordNotInVocabulary(missing[0], suggest(source, missing[0], 10))
-        idx = np.fromiter((vocab[w] for w in words), dtype=np.int64, count=len(words))
-        return np.asarray(source.wv.vectors[idx], dtype=np.float32)
-    return np.asarray(source, dtype=np.float32)
-
-
 def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None,
             normalize: bool = True) -> PCAFit:
     """Fit a 2-D PCA to rows of a matrix, or to the vectors of ``words`` of a model (at least two).
@@ -77,7 +58,7 @@ def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None
     largest absolute loading is made positive. Uses the dims x dims covariance, so fitting on tens of
     thousands of words stays cheap.
     """
-    x = _prepare(np.asarray(_vectors_of(source, words), dtype=np.float64), normalize)
+    x = _prepare(np.asarray(vectors_of(source, words), dtype=np.float64), normalize)
     if x.shape[0] < 2:
         raise QueryError("A 2-D projection needs at least two words.")
     mean = x.mean(axis=0)
@@ -97,15 +78,15 @@ def fit_pca(source: LoadedModel | np.ndarray, words: Sequence[str] | None = None
     ratio = np.zeros(2)
     if total > 0:
         ratio[:k] = values[:k] / total
-    return PCAFit(mean=_frozen(mean), components=_frozen(comps), explained_variance_ratio=_frozen(ratio),
+    return PCAFit(mean=frozen(mean), components=frozen(comps), explained_variance_ratio=frozen(ratio),
                   normalized=normalize)
 
 
 def transform(fit: PCAFit, source: LoadedModel | np.ndarray, words: Sequence[str] | None = None) -> np.ndarray:
     """Coordinates (n, 2) of matrix rows, or of ``words`` of a model, on a fitted PCA."""
-    vectors = _vectors_of(source, words)
+    vectors = vectors_of(source, words)
     if len(vectors) == 0:
-        return _frozen(np.zeros((0, 2), dtype=np.float32))
+        return frozen(np.zeros((0, 2), dtype=np.float32))
     return fit.transform(vectors)
 
 
@@ -137,9 +118,7 @@ def project_words(model: LoadedModel, words: Sequence[str], fit_top: int | None 
     for w in dict.fromkeys(words):
         (known if w in vocab else unknown).append(w)
     if unknown and not skip_unknown:
-        from explorer.core.query import suggest
-
-        raise WordNotInVocabulary(unknown[0], suggest(model, unknown[0], 10))
+        raise unknown_word(model, unknown[0])
     idx = np.fromiter((vocab[w] for w in known), dtype=np.int64, count=len(known))
     vectors = np.asarray(model.wv.vectors[idx], dtype=np.float32)
     if fit_top:
@@ -147,6 +126,6 @@ def project_words(model: LoadedModel, words: Sequence[str], fit_top: int | None 
         fit = fit_pca(np.asarray(model.wv.vectors[:top], dtype=np.float32), normalize=normalize)
     else:
         fit = fit_pca(vectors, normalize=normalize)
-    coords = fit.transform(vectors) if len(known) else _frozen(np.zeros((0, 2), dtype=np.float32))
+    coords = fit.transform(vectors) if len(known) else frozen(np.zeros((0, 2), dtype=np.float32))
     return Projection(words=tuple(known), coords=coords, explained_variance_ratio=fit.explained_variance_ratio,
                       fit=fit, unknown=tuple(unknown))

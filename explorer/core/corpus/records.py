@@ -1,0 +1,86 @@
+"""The frozen records that cross threads: what happened to each file, the segmentation options, the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+_ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
+                    "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32", "gb18030": "GB18030/GBK", "cp950": "Big5"}
+
+
+def human_size(n: int) -> str:
+    if n < 1000:
+        return f"{n} bytes"
+    value = float(n)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            break
+    return f"{value:.1f} {unit}"
+
+
+def encoding_label(encoding: str | None) -> str:
+    """An encoding as users know it: "GB18030/GBK", "Big5", "UTF-8 with BOM"..."""
+    if encoding is None:
+        return "—"
+    return _ENCODING_LABELS.get(encoding, encoding.upper().replace("_", "-"))
+
+
+@dataclass(frozen=True)
+class CorpusFileReport:
+    """What happened to one input file; the UI shows one row per file."""
+
+    path: Path
+    encoding: str | None
+    size_bytes: int
+    lines: int
+    replaced_bytes: int
+    skipped: str | None = None  # why the file was not used (binary, empty, unreadable...); None when used
+    note: str = ""              # something the user should know about a used file (e.g. stopped at a corrupt block)
+
+    @property
+    def used(self) -> bool:
+        return self.skipped is None
+
+    @property
+    def encoding_label(self) -> str:
+        """The encoding as users know it: "GB18030/GBK", "Big5", "UTF-8 with BOM"..."""
+        return encoding_label(self.encoding)
+
+    def summary(self) -> str:
+        """One line for a log or the CLI, e.g. "a.txt: GB18030/GBK, 29.9 kB, 40 lines, 3 bytes replaced"."""
+        if self.skipped is not None:
+            return f"{self.path.name}: skipped ({self.skipped})"
+        text = f"{self.path.name}: {self.encoding_label}, {human_size(self.size_bytes)}, {self.lines:,} lines"
+        if self.replaced_bytes:
+            text += f", {self.replaced_bytes:,} undecodable bytes replaced"
+        return text + (f"; {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class SegmentOptions:
+    user_dict: Path | None = None
+    remove_punctuation: bool = True
+    remove_stopwords: bool = False
+    stopwords: Path | None = None  # None = BUILTIN_STOPWORDS
+    hmm: bool = True               # jieba's HMM guesses words missing from the dictionary
+    csv_column: str | int | None = None  # None = a column named review/text/... or the longest text column
+    lowercase: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("user_dict", "stopwords"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value))
+
+
+@dataclass(frozen=True)
+class SegmentedCorpus:
+    path: Path  # UTF-8, one sentence per line, tokens separated by one space
+    sentences: int
+    tokens: int
+    bytes: int
+    files: tuple[CorpusFileReport, ...]
+    from_cache: bool
+    options: SegmentOptions

@@ -132,7 +132,7 @@ def build_seeds(root: Path, with_demo: bool = True) -> list[Seed]:
         name = "gensim-" + rel
         d = _seed_folder(root, name)
         src = _gensim_data(rel)
-        for p in src.parent.glob(src.name + "*"):
+        for p in [src, *src.parent.glob(src.name + ".*")]:
             shutil.copy(p, d / p.name.replace(src.name, "m", 1))
         seeds.append(Seed(name, d, "m", "pickle"))
     if with_demo:
@@ -156,10 +156,8 @@ def build_seeds(root: Path, with_demo: bool = True) -> list[Seed]:
     seeds.append(Seed("g4-kv-npy", d, "m.kv", "pickle"))
 
     # The gensim 1.x-3.2 layout with our own fake classes: rebuilt with junk attributes by "pickle-junk".
-    from tests.core.model_fixtures import write_seed_layout
-
     d = _seed_folder(root, "legacy-layout")
-    write_seed_layout(both, d / "m")
+    _legacy_junk(d / "m", None)
     seeds.append(Seed("legacy-layout", d, "m", "pickle", legacy_layout=True))
 
     kv: KeyedVectors = ns.wv
@@ -360,8 +358,8 @@ _JUNK: list[Any] = [None, 0, -1, 2**70, 1.5, float("nan"), "x", b"x", [], {}, ()
                     np.zeros((2, 2), np.float32), np.zeros(3, np.int64), np.array(["a", "b"])]
 
 
-def _legacy_junk(out: Path, pick: Picker) -> tuple[str, bool]:
-    """The gensim 1.x-3.2 layout (pickle + .npy) with one attribute replaced by junk."""
+def _legacy_junk(out: Path, pick: Picker | None) -> tuple[str, bool]:
+    """The gensim 1.x-3.2 layout (pickle + .npy) with one attribute replaced by junk (none without a picker)."""
     from gensim.models import Word2Vec
     from gensim.test.utils import common_texts
 
@@ -377,9 +375,14 @@ def _legacy_junk(out: Path, pick: Picker) -> tuple[str, bool]:
               corpus_count=len(common_texts), layer1_size=6)
     top.__dict__.update({"__numpys": ["syn1", "syn1neg"], "__scipys": [], "__ignoreds": [],
                          "__recursive_saveloads": ["wv"]})
-    junk = pick.choice(_JUNK)
-    target = pick.choice(["top", "kv", "vocab-entry", "lists"])
-    if target == "top":
+    target = attr = ""
+    junk: Any = None
+    if pick is not None:
+        junk = pick.choice(_JUNK)
+        target = pick.choice(["top", "kv", "vocab-entry", "lists"])
+    if pick is None:
+        pass
+    elif target == "top":
         attr = pick.choice(["wv", "hs", "negative", "layer1_size", "__numpys", "__recursive_saveloads", "sg",
                             "window", "iter", "syn1"])
         top.__dict__[attr] = junk
@@ -478,7 +481,7 @@ def make_case(pick: Picker, seeds: Sequence[Seed], work: Path, ident: str) -> Ca
         for f in folder.iterdir():
             f.unlink()
         what, must_refuse = _legacy_junk(main, pick)
-    return Case(kind=kind, must_refuse=must_refuse, prefix_ok=seed.fmt == "c-text-noheader" and kind == "truncate",
+    return Case(kind=kind, must_refuse=must_refuse, prefix_ok=seed.fmt == "c-text-noheader" and kind in ("truncate", "inner-truncate"),
                 detail=what, **base)  # type: ignore[arg-type]
 
 

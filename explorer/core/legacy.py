@@ -11,8 +11,10 @@ import bz2
 import collections
 import gzip
 import io
+import os
 import pickle
 import pickletools
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable
@@ -20,10 +22,24 @@ from typing import IO, Any, Callable
 import numpy as np
 
 from explorer.core.errors import (
+    DimensionMismatch,
     MissingSidecarFile,
     TruncatedModelFile,
     UnknownModelFormat,
     UnsafePickle,
+)
+from explorer.core.io.checks import (
+    bounded_bytes,
+    bounded_ndarray_new,
+    check_array_size,
+    check_dtype_size,
+    check_huffman,
+    check_npy_header,
+    check_output_layer,
+    check_vectors,
+    pickle_budget,
+    reading,
+    require_regular_file,
 )
 
 # --- inert stand-ins for gensim classes ---------------------------------------------------------
@@ -98,8 +114,9 @@ class _SafeArray(np.ndarray):
 
 
 def _reconstruct(subtype: Any, shape: Any, dtype: Any) -> np.ndarray:
-    if subtype is not np.ndarray and subtype is not _SafeArray:
+    if subtype is not np.ndarray and subtype is not _SafeArray and subtype is not bounded_ndarray_new:
         raise UnsafePickle("This file contains code (an unexpected array type), refused; nothing was run.")
+    check_array_size(shape, dtype)  # numpy pickles ask for shape (0,) here; the data comes with the state
     return np.ndarray.__new__(_SafeArray, shape, dtype)
 
 
@@ -118,7 +135,7 @@ def _encode(text: Any, encoding: str = "latin1") -> bytes:
 
 def _dtype(obj: Any, align: Any = False, copy: Any = False) -> np.dtype:
     dt = np.dtype(obj, align=bool(align), copy=bool(copy))
-    return dt
+    return check_dtype_size(dt)  # a sub-array type such as ("f4", (10**9,)) is 4 GB per element
 
 
 def _reconstructor(cls: Any, base: Any, state: Any) -> Any:
@@ -148,14 +165,15 @@ _SAFE: dict[tuple[str, str], Any] = {
     ("__builtin__", "hash"): hash, ("builtins", "hash"): hash,
     ("__builtin__", "set"): set, ("builtins", "set"): set,
     ("__builtin__", "frozenset"): frozenset, ("builtins", "frozenset"): frozenset,
-    ("__builtin__", "bytearray"): bytearray, ("builtins", "bytearray"): bytearray,
-    ("builtins", "bytes"): bytes,
+    # bytearray(4_500_000_000) is 34 bytes of pickle: sizes are held to the pickle's own size.
+    ("__builtin__", "bytearray"): bounded_bytes(bytearray), ("builtins", "bytearray"): bounded_bytes(bytearray),
+    ("builtins", "bytes"): bounded_bytes(bytes),
     ("__builtin__", "list"): list, ("builtins", "list"): list,
     ("__builtin__", "dict"): dict, ("builtins", "dict"): dict,
     ("__builtin__", "tuple"): tuple, ("builtins", "tuple"): tuple,
     ("_codecs", "encode"): _encode,
     ("copy_reg", "_reconstructor"): _reconstructor, ("copyreg", "_reconstructor"): _reconstructor,
-    ("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): _dtype,
+    ("numpy", "ndarray"): bounded_ndarray_new, ("numpy", "dtype"): _dtype,
     ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy.core.multiarray", "scalar"): _scalar, ("numpy._core.multiarray", "scalar"): _scalar,
@@ -195,7 +213,8 @@ class RestrictedUnpickler(pickle.Unpickler):
 
 
 def restricted_loads(data: bytes) -> Any:
-    return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+    with pickle_budget(len(data)):
+        return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
 
 
 def restricted_load(f: IO[bytes]) -> Any:
@@ -231,9 +250,7 @@ MMAP_MIN_BYTES = 32 << 20
 
 def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarray:
     """A sidecar .npy: never with pickles inside, memory-mapped when large, checked for truncation."""
-    if not path.exists():
-        raise MissingSidecarFile(path, model_path)
-    size = path.stat().st_size
+    size = require_regular_file(path, model_path)
     with open(path, "rb") as f:
         try:
             version = np.lib.format.read_magic(f)
@@ -241,21 +258,14 @@ def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarr
                 shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
             else:
                 shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        except ValueError:
+        except (ValueError, SyntaxError, TypeError, EOFError, OverflowError, IndexError):
             if size == 0:
                 raise TruncatedModelFile(f"{path.name} is empty.",
                                          f"Copy {path.name} again from where the model came from.") from None
             raise TruncatedModelFile(f"{path.name} is not a complete numpy array file.",
                                      f"Copy {path.name} again from where the model came from.") from None
         offset = f.tell()
-    if dtype.hasobject:
-        raise UnsafePickle(f"{path.name} holds Python objects instead of numbers, refused; nothing was run.",
-                           "Real word2vec models store plain numbers in their .npy files.")
-    need = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if size < need:
-        raise TruncatedModelFile(
-            f"{path.name} is incomplete: it should be {need:,} bytes but is {size:,}.",
-            f"Copy {path.name} again from where the model came from (the copy was probably interrupted).")
+    check_npy_header(path, shape, dtype, offset, size)
     use_mmap = size >= MMAP_MIN_BYTES if mmap is None else mmap
     try:
         return np.load(path, mmap_mode="r" if use_mmap else None, allow_pickle=False)
@@ -265,10 +275,20 @@ def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarr
 
 
 def _load_npz(path: Path, model_path: Path) -> np.ndarray:
-    if not path.exists():
-        raise MissingSidecarFile(path, model_path)
-    with np.load(path, allow_pickle=False) as z:
-        return np.asarray(z["val"])
+    require_regular_file(path, model_path)
+    with reading(path), zipfile.ZipFile(path) as z:
+        try:
+            member = z.getinfo("val.npy")
+        except KeyError:
+            raise UnknownModelFormat(f"{path.name} does not hold the array a gensim model stores there.",
+                                     f"Copy {path.name} again from where the model came from.") from None
+        with z.open(member) as f:  # the header's shape must fit in the member's real size before numpy allocates
+            version = np.lib.format.read_magic(f)
+            shape, _fortran, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0)
+                                      else np.lib.format.read_array_header_2_0(f))
+            check_npy_header(path, shape, dtype, f.tell(), member.file_size)
+        with np.load(path, allow_pickle=False) as npz:
+            return np.asarray(npz["val"])
 
 
 # Training bookkeeping that can be rebuilt; a missing copy is not worth refusing the model for.
@@ -287,7 +307,7 @@ def _attach_sidecars(obj: Any, prefix: str, model_path: Path, compressed: bool, 
     for attrib in d.get("__numpys", []) or []:
         attrib = str(attrib)
         p = Path(f"{prefix}.{attrib}.{'npz' if compressed else 'npy'}")
-        if attrib in _OPTIONAL_ARRAYS and not p.exists():
+        if attrib in _OPTIONAL_ARRAYS and not os.path.lexists(p):
             d[attrib] = None
             warnings.append(f"{p.name} is missing; it is not needed to use the vectors")
             continue
@@ -364,15 +384,16 @@ def _as_str_list(keys_obj: Any) -> list[str]:
 
 
 def _open_pickle_stream(path: Path) -> tuple[bytes, bool]:
-    with open(path, "rb") as f:
+    require_regular_file(path)
+    with reading(path), open(path, "rb") as f:
         head = f.read(3)
-    if head[:2] == b"\x1f\x8b":
-        with gzip.open(path, "rb") as g:
-            return g.read(), True
-    if head == b"BZh":
-        with bz2.open(path, "rb") as b:
-            return b.read(), True
-    return path.read_bytes(), False
+        if head[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as g:
+                return g.read(), True
+        if head == b"BZh":
+            with bz2.open(path, "rb") as b:
+                return b.read(), True
+        return head + f.read(), False
 
 
 def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> PickleState:
@@ -386,7 +407,8 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     except (pickle.UnpicklingError, EOFError) as err:
         raise TruncatedModelFile(f"{path.name} is an incomplete or damaged gensim model ({err}).",
                                  "Download it again; the copy you have was probably cut short.") from None
-    except (AttributeError, TypeError, ValueError, IndexError, KeyError, MemoryError) as err:
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError, MemoryError, OverflowError, RecursionError,
+            UnicodeError, SyntaxError) as err:
         raise UnknownModelFormat(f"{path.name} is a Python pickle but not a word2vec model gensim wrote ({err}).",
                                  "Open a gensim Word2Vec/KeyedVectors file, or a word2vec .bin/.txt file.") from None
     del data
@@ -397,6 +419,13 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     if short in NOT_WORD2VEC:
         raise UnknownModelFormat(f"{path.name} is a gensim {short} model, not a word2vec model.",
                                  "Word2Vec Explorer opens Word2Vec models and KeyedVectors.")
+    # Everything below interprets untrusted structure: any junk in it ends as a typed error naming the file.
+    with reading(path):
+        return _read_state(top, short, path, compressed, pyver, check)
+
+
+def _read_state(top: Holder, short: str, path: Path, compressed: bool, pyver: int,
+                check: Callable[[], None] | None) -> PickleState:
     files = [path]
     warnings: list[str] = []
     _attach_sidecars(top, str(path), path, compressed, files, warnings)
@@ -410,8 +439,10 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     if vectors is None:
         raise UnknownModelFormat(f"{path.name} is a gensim {short} without word vectors.",
                                  "Open a trained Word2Vec model or KeyedVectors.")
-    if vectors.dtype != np.float32:
-        vectors = vectors.astype(np.float32)
+    declared = _get(holder_of_vectors, "vector_size")
+    if declared is None and not is_kv:
+        declared = _get(top, "vector_size", "layer1_size")
+    vectors = check_vectors(path, vectors, declared)
     keys_obj = _get(holder_of_vectors, "index_to_key", "index2word", "index2entity")
     vocab = _get(holder_of_vectors, "vocab")
     k2i = _get(holder_of_vectors, "key_to_index")
@@ -481,16 +512,17 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
             syn1 = None
         if not params.get("negative"):
             syn1neg = None
-    for arr_name, arr in (("syn1", syn1), ("syn1neg", syn1neg)):
-        if arr is not None and arr.shape[0] != len(keys):
-            warnings.append(f"{arr_name} has {arr.shape[0]} rows for {len(keys)} words; ignored")
-            if arr_name == "syn1":
-                syn1 = None
-            else:
-                syn1neg = None
+    n, dims = len(keys), int(vectors.shape[1])
+    syn1 = check_output_layer(path, "syn1", syn1, n, dims)
+    syn1neg = check_output_layer(path, "syn1neg", syn1neg, n, dims)
+    if counts is not None and (counts.ndim != 1 or len(counts) != n or (n and counts.min() < 0)):
+        raise UnknownModelFormat(f"{path.name} stores {counts.size:,} word counts for {n:,} words, or a negative one.",
+                                 "The model's files do not belong together or one of them is damaged.")
     if syn1 is not None and codes is None:
         warnings.append("the model uses hierarchical softmax but stores no Huffman codes; syn1 ignored")
         syn1 = None
+    if syn1 is not None and codes is not None and points is not None:
+        check_huffman(path, codes, points, n, len(syn1))
     return PickleState(
         kind="kv" if is_kv else "full", keys=keys, vectors=vectors, counts=counts,
         syn1=syn1, syn1neg=syn1neg, codes=codes, points=points, params=params,

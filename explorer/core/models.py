@@ -19,6 +19,7 @@ from gensim.models import KeyedVectors, Word2Vec
 from explorer.core import legacy, textformats
 from explorer.core.errors import (
     CannotContinueTraining,
+    ExplorerError,
     EmptyModelFile,
     ModelFileError,
     ModelFileNotFound,
@@ -476,6 +477,19 @@ def save_model(model: LoadedModel, out: Path | str, to: str = "gensim", report: 
     out = Path(out)
     if not out.parent.exists():
         raise ModelFileNotFound(f"The folder {out.parent} does not exist.", "Create it or choose another place.")
+    try:
+        return _save_model(model, out, to, report)
+    except OSError as err:  # every writer is atomic: the previous file is intact and no temporary is left
+        import errno
+
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ExplorerError(f"The disk holding {out.parent} is full; {out.name} was not written.",
+                                "Free some space or choose another disk.") from None
+        raise ExplorerError(f"Cannot write {out.name} in {out.parent}: {err.strerror or err}.",
+                            "Choose another place for the output.") from None
+
+
+def _save_model(model: LoadedModel, out: Path, to: str, report: Reporter) -> Path:
     keys, vectors = model.wv.index_to_key, model.wv.vectors
     if to == "bin":
         textformats.write_c_binary(out, keys, vectors, report)

@@ -28,7 +28,7 @@ import numpy as np
 from gensim.models import KeyedVectors, Word2Vec
 
 from explorer.core.errors import Cancelled, CorpusError, EmptyCorpus, TrainingError
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.paths import cache_folder
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
@@ -729,7 +729,7 @@ def trainable_model(base: LoadedModel | Path | str | Word2Vec) -> Word2Vec:
                                 "Continue training needs a full gensim model with its output layer.")
         # A deep copy even of to_word2vec()'s result: it may share arrays with the model on screen.
         return copy.deepcopy(base.model if base.model is not None else base.to_word2vec())
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     path = Path(base)
     loaded = open_model(path)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from gensim.models import Word2Vec
 
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.ui import messages
 from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog

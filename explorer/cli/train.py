@@ -138,7 +138,7 @@ def _human_seconds(s: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from explorer.cli import emit
+    from explorer.cli.output import emit
     from explorer.core import training
 
     cancel = CancelToken()

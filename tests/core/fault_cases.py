@@ -343,7 +343,7 @@ def _g4_semantic(seed: Seed, out: Path, pick: Picker) -> tuple[str, bool]:
         m.syn1 = pick.choice([m.syn1[:, :-1], m.syn1[:1], np.zeros((n, wv.vector_size), np.int32)])
     elif kind == "huffman-point":
         p = wv.expandos["point"][i].copy()
-        p[pick.integer(0, len(p) - 1)] = pick.choice([n - 1, n, n + 5, 2**31, 2**32 - 1])
+        p[pick.integer(0, len(p) - 1)] = pick.choice([n, n + 5, 2**31, 2**32 - 1])
         wv.expandos["point"][i] = p
     elif kind == "huffman-code":
         c = wv.expandos["code"][i].copy()

@@ -51,28 +51,12 @@ def _explain(o: Outcome) -> str:
     return f"{o.verdict}: {o.case.kind} of {o.case.seed or o.case.ident} ({o.case.detail}) -> {o.message}"
 
 
-# CPython's C unpickler sizes its memo from a LONG_BINPUT index and a bytes object from a BINBYTES8 length
-# before reading anything: a 9-byte pickle reserves gigabytes. Only a pre-scan of every opcode in Python
-# (0.3 s for the demo model, minutes for a large gensim 3 pickle) would catch that before the C code runs;
-# the loader reports these files with a typed error once the allocation fails, but the allocation is tried.
-C_UNPICKLER_ALLOCATIONS = {"pickle-memo-2^28", "pickle-memo-2^28-gz", "pickle-memo-2^32", "pickle-memo-2^32-gz",
-                           "pickle-binbytes8-lie", "pickle-binbytes8-lie-gz"}
-
-
 def test_special_and_crafted_files(suite: Suite) -> None:
     """FIFOs, folders, symlink loops, unreadable files, devices, crafted pickles and the issue's examples."""
-    outcomes = [suite.zygote.run(c) for c in special_cases(suite.root / "special", suite.seeds)
-                if c.ident not in C_UNPICKLER_ALLOCATIONS]
+    outcomes = [suite.zygote.run(c) for c in special_cases(suite.root / "special", suite.seeds)]
     defects = [_explain(o) for o in outcomes if o.defect]
     assert not defects, f"{len(defects)} of {len(outcomes)} special files:\n" + "\n".join(defects)
     assert all(o.verdict == "typed" for o in outcomes)
-
-
-@pytest.mark.xfail(strict=True, reason="the C unpickler allocates from memo indices and lengths before reading")
-def test_pickle_opcodes_that_make_the_c_unpickler_allocate(suite: Suite) -> None:
-    outcomes = [suite.zygote.run(c) for c in special_cases(suite.root / "special-c", suite.seeds)
-                if c.ident in C_UNPICKLER_ALLOCATIONS]
-    assert all(o.verdict == "typed" for o in outcomes), [_explain(o) for o in outcomes if o.defect]
 
 
 # No shrinking: a failing case is already described by how it was made, and shrinking would reopen

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import contextvars
 import gzip
+import io
 import os
 import stat
 import tokenize
@@ -183,9 +184,8 @@ def check_huffman(path: Path, codes: Sequence[Any], points: Sequence[Any], n: in
         flat_c = np.concatenate([np.asarray(c).ravel() for c in codes])
         flat_p = np.concatenate([np.asarray(p, dtype=np.int64).ravel() for p in points])
         if flat_c.size and (flat_c.max() > 1 or flat_c.min() < 0 or flat_p.min() < 0 or flat_p.max() >= inner):
-            bad_row = np.flatnonzero(np.repeat(np.arange(n), lens)[(flat_c > 1) | (flat_c < 0) | (flat_p < 0)
-                                                                    | (flat_p >= inner)])
-            bad = bad_row[:1]
+            wrong = (flat_c > 1) | (flat_c < 0) | (flat_p < 0) | (flat_p >= inner)
+            bad = np.repeat(np.arange(n), lens)[wrong][:1]  # the word the first wrong node belongs to
     if bad.size:
         raise UnknownModelFormat(
             f"{path.name}: the Huffman code of word {int(bad[0]) + 1:,} is damaged (its path through the "
@@ -208,6 +208,32 @@ def check_vectors(path: Path, vectors: Any, declared_dims: Any = None) -> np.nda
             f"{path.name} says its vectors have {int(declared_dims)} dimensions, but its vector data has "
             f"{vectors.shape[1]}.", "The model's files do not belong together or one of them is damaged.")
     return vectors if vectors.dtype == np.float32 else vectors.astype(np.float32)
+
+
+def read_npy_header(f: Any, path: Path, size: int) -> tuple[tuple[int, ...], np.dtype, int]:
+    """(shape, dtype, data offset) of the .npy stream ``f`` of ``size`` bytes, read at its start.
+
+    The format version and the header's length are checked before numpy reads the header: numpy would
+    otherwise read (and allocate) whatever length a damaged header field says, up to 4 GB.
+    """
+    magic = f.read(8)
+    width = {b"\x01\x00": 2, b"\x02\x00": 4, b"\x03\x00": 4}.get(magic[6:8]) if magic[:6] == b"\x93NUMPY" else None
+    raw = f.read(width or 0)
+    if width is None or len(raw) < width or 8 + width + int.from_bytes(raw, "little") > size:
+        if size == 0:
+            raise TruncatedModelFile(f"{path.name} is empty.", f"Copy {path.name} again from where the model came from.")
+        raise TruncatedModelFile(f"{path.name} is not a complete numpy array file.",
+                                 f"Copy {path.name} again from where the model came from.")
+    try:
+        header = f.read(int.from_bytes(raw, "little"))
+        stream = io.BytesIO(magic + raw + header)
+        np.lib.format.read_magic(stream)
+        shape, _fortran, dtype = (np.lib.format.read_array_header_1_0(stream) if width == 2
+                                  else np.lib.format.read_array_header_2_0(stream))
+    except (ValueError, SyntaxError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        raise TruncatedModelFile(f"{path.name} has a damaged header ({_short(err)}).",
+                                 f"Copy {path.name} again from where the model came from.") from None
+    return tuple(shape), dtype, 8 + width + len(header)
 
 
 def check_npy_header(path: Path, shape: Sequence[int], dtype: np.dtype, offset: int, size: int) -> None:

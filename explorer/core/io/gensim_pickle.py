@@ -26,6 +26,7 @@ from explorer.core.io.checks import (
     check_npy_header,
     check_output_layer,
     check_vectors,
+    read_npy_header,
     reading,
     require_regular_file,
 )
@@ -63,19 +64,7 @@ def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarr
     """A sidecar .npy: never with pickles inside, memory-mapped when large, checked for truncation."""
     size = require_regular_file(path, model_path)
     with open(path, "rb") as f:
-        try:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        except (ValueError, SyntaxError, TypeError, EOFError, OverflowError, IndexError):
-            if size == 0:
-                raise TruncatedModelFile(f"{path.name} is empty.",
-                                         f"Copy {path.name} again from where the model came from.") from None
-            raise TruncatedModelFile(f"{path.name} is not a complete numpy array file.",
-                                     f"Copy {path.name} again from where the model came from.") from None
-        offset = f.tell()
+        shape, dtype, offset = read_npy_header(f, path, size)
     check_npy_header(path, shape, dtype, offset, size)
     use_mmap = size >= MMAP_MIN_BYTES if mmap is None else mmap
     try:
@@ -94,10 +83,8 @@ def _load_npz(path: Path, model_path: Path) -> np.ndarray:
             raise UnknownModelFormat(f"{path.name} does not hold the array a gensim model stores there.",
                                      f"Copy {path.name} again from where the model came from.") from None
         with z.open(member) as f:  # the header's shape must fit in the member's real size before numpy allocates
-            version = np.lib.format.read_magic(f)
-            shape, _fortran, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0)
-                                      else np.lib.format.read_array_header_2_0(f))
-            check_npy_header(path, shape, dtype, f.tell(), member.file_size)
+            shape, dtype, offset = read_npy_header(f, path, member.file_size)
+            check_npy_header(path, shape, dtype, offset, member.file_size)
         with np.load(path, allow_pickle=False) as npz:
             return np.asarray(npz["val"])
 
@@ -209,8 +196,10 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     pyver = _python_version_of(data)
     try:
         top = restricted_loads(data)
-    except UnsafePickle:
-        raise
+    except UnsafePickle as err:
+        if path.name in err.message:
+            raise
+        raise UnsafePickle(f"{path.name}: {err.message}", err.hint) from err
     except (pickle.UnpicklingError, EOFError) as err:
         raise TruncatedModelFile(f"{path.name} is an incomplete or damaged gensim model ({err}).",
                                  "Download it again; the copy you have was probably cut short.") from None

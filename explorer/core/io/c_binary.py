@@ -45,13 +45,12 @@ def read_c_binary(path: Path, report: Reporter = null_reporter, cancel: CancelTo
         with open(path, "rb") as f:
             n, dims, head = parse_header(f, path)
         header_len = len(_read_first(path, 4096)) - len(head)
-        # Each record is at least a one-byte word, a space and the vector: checked before any allocation.
-        check_claim(path, n, dims, dims * 4 + 1, os.path.getsize(path) - header_len, "binary")
+        check_claim(path, n, dims, os.path.getsize(path) - header_len, "binary")
         out, words = _read_binary_in_place(path, header_len, n, dims, report, cancel)
     else:
         with open_compressed(path, compression) as f:
             n, dims, head = parse_header(f, path)
-            check_claim(path, n, dims, dims * 4 + 1, content_limit(path, compression), "binary")
+            check_claim(path, n, dims, content_limit(path, compression), "binary")
             out, words = _read_binary_blocks(f, path, head, n, dims, report, cancel)
     keys, replaced = _decode_binary_words(words, n)
     if sys.byteorder != "little":
@@ -104,7 +103,9 @@ def _read_binary_in_place(path: Path, header_len: int, n: int, dims: int, report
     """
     rec = dims * 4
     size = os.path.getsize(path) - header_len
-    region = new_region(max(size, n * rec, 1))
+    # A complete file holds all n vectors, so its size bounds the matrix; a header claiming more than the
+    # file holds then ends in "incomplete" at the word where the data stops, with nothing more allocated.
+    region = new_region(max(size, 1))
     view = memoryview(region)
     ready: queue.Queue[int | BaseException | None] = queue.Queue()
     stop = threading.Event()
@@ -254,7 +255,7 @@ def _read_binary_blocks(f: IO[bytes], path: Path, head: bytes, n: int, dims: int
 
 def _bytes_of(matrix: np.ndarray) -> memoryview:
     """The matrix's memory as bytes (also for a matrix with no rows, which memoryview.cast refuses)."""
-    return memoryview(matrix.reshape(-1).view(np.uint8))
+    return memoryview(cast(Any, matrix.reshape(-1).view(np.uint8)))
 
 
 def _decode_binary_words(blocks: list[bytes | list[bytes]], n: int) -> tuple[list[str], int]:

@@ -428,10 +428,9 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
             n, dims, _ = parse_header(f, path)
         m = HEADER_RE.match(read_head(path, 4096))
         body_start = m.end() if m else 0
-        # Each line holds at least a one-byte word and, per number, a space and a digit: checked before
-        # the matrix the header asks for is allocated.
+        # Per number a line holds at least a space and a digit: checked before anything is allocated.
         limit = content_limit(path, compression)
-        check_claim(path, n, dims, 2 * dims + 1, None if limit is None else limit - body_start, "text")
+        check_claim(path, n, dims, None if limit is None else limit - body_start, "text")
         if n:
             _check_first_line(path, compression, dims)
     else:
@@ -449,7 +448,10 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
             warnings.append(f"the last line of {path.name} has no line end: the file may have been cut short")
     if parallel is None:
         parallel = os.path.getsize(path) >= _TEXT_PARALLEL_MIN
-    if parallel and _parallel_text_possible(path, compression):
+    # The parallel reader allocates the whole matrix up front: only when the file can hold what the header
+    # says (a line per word, at least a space and a digit per number).
+    plausible = n * (2 * dims + 1) <= os.path.getsize(path) - body_start
+    if parallel and plausible and _parallel_text_possible(path, compression):
         got = _read_text_in_processes(path, body_start, n, dims, report, cancel)
         if got is not None:
             out, blob = got

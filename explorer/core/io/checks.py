@@ -139,19 +139,17 @@ def content_limit(path: Path, compression: str | None) -> int | None:
     return os.path.getsize(path) * ratio
 
 
-def check_claim(path: Path, n: int, dims: int, min_record: int, limit: int | None, unit: str) -> None:
-    """Refuse a header ("``n`` words of ``dims`` numbers") that cannot fit in ``limit`` bytes of content.
-
-    ``min_record`` is the fewest bytes one word's record can take.
-    """
+def check_claim(path: Path, n: int, dims: int, limit: int | None, unit: str) -> None:
+    """Refuse a header whose dimension count cannot be right: not positive, absurd, or one vector larger
+    than ``limit`` bytes of content (None: unknown). The word count needs no check here: the readers
+    allocate rows only for data that is there (a file that is shorter than its header says ends in a
+    "the file is incomplete" error naming the word where it stops)."""
     if dims <= 0 or dims > MAX_DIMS:
         raise DimensionMismatch(f"{path.name} says its vectors have {dims:,} dimensions.",
                                 "The file is damaged or is not a word2vec model.")
-    if limit is None:
-        return
-    if dims * (4 if unit == "binary" else 2) > limit or n * min_record > limit:
+    if limit is not None and dims * (4 if unit == "binary" else 2) > limit:
         raise TruncatedModelFile(
-            f"{path.name} says it holds {n:,} words of {dims:,} numbers, which cannot fit in a file of "
+            f"{path.name} says its vectors have {dims:,} numbers each; one of them cannot fit in a file of "
             f"{os.path.getsize(path):,} bytes: the file is incomplete or its header is wrong.",
             "Download it again; if it came from a program, check the header line it wrote.")
 

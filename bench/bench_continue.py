@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 from gensim.models import Word2Vec  # noqa: E402
 
-from explorer.core import training  # noqa: E402
+from explorer.core.training import incremental  # noqa: E402
 from explorer.core.training import TrainConfig, neighbour_drift, train  # noqa: E402
 
 DATA = Path("/work/shared/data/corpora")
@@ -95,15 +95,15 @@ def main() -> int:
         reviews, cfg, work / "fixed.model", base=work / "base.model", keep_known_fixed=True))
     results["not fixed"] = timed("continued, not fixed", lambda: run(
         reviews, cfg, work / "free.model", base=work / "base.model"))
-    graft = training._graft_new_words_onto_tree
-    training._graft_new_words_onto_tree = lambda *a, **k: None  # gensim's own rebuilt tree
+    graft = incremental._graft_new_words_onto_tree
+    incremental._graft_new_words_onto_tree = lambda *a, **k: None  # gensim's own rebuilt tree
     try:
         results["keep-fixed, gensim tree rebuild"] = timed("continued, keep fixed, gensim's rebuilt HS tree",
                                                            lambda: run(reviews, cfg, work / "fixed-rebuild.model",
                                                                          base=work / "base.model",
                                                                          keep_known_fixed=True))
     finally:
-        training._graft_new_words_onto_tree = graft
+        incremental._graft_new_words_onto_tree = graft
     base = Word2Vec.load(str(work / "base.model"))
     scratch = Word2Vec.load(str(work / "scratch.model"))
     files = {"keep-fixed": "fixed", "not fixed": "free", "keep-fixed, gensim tree rebuild": "fixed-rebuild"}

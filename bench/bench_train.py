@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gensim.models import Word2Vec  # noqa: E402
 from gensim.models.word2vec import LineSentence  # noqa: E402
 
-from explorer.core.training import TrainConfig, _counts_cache, train  # noqa: E402
+from explorer.core.training import TrainConfig, train  # noqa: E402
+from explorer.core.training.scan import _counts_cache  # noqa: E402
 
 PD = Path("/work/shared/data/corpora/people_daily_199801/pd199801.seg.txt")
 OUT = Path(__file__).resolve().parent / "out"

@@ -14,7 +14,9 @@ from gensim.models import Word2Vec
 from explorer.core import training
 from explorer.core.errors import Cancelled, CorpusError, EmptyCorpus, TrainingError
 from explorer.core.tasks import CancelToken
-from explorer.core.training import PARAM_HELP, PARAM_HELP_ZH, PRESETS, TrainConfig, preview, resume, train
+from explorer.core.fsutil import TEMP_MARK
+from explorer.core.training import PARAM_HELP, PARAM_HELP_ZH, PRESETS, TrainConfig, engine, preview, resume, scan, \
+    slices, train
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PD = DATA / "pd199801_seg_head1200.txt"
@@ -26,13 +28,14 @@ SMALL = TrainConfig(sg=True, hs=True, negative=0, vector_size=24, window=5, min_
 @pytest.fixture
 def fast_reports(monkeypatch: pytest.MonkeyPatch) -> None:
     # The tiny corpus trains in a fraction of a second; report on every sentence so reports land inside epochs.
-    monkeypatch.setattr(training, "REPORT_INTERVAL", 0.0)
-    monkeypatch.setattr(training, "MIN_SLICE_WORDS", 1000)
-    monkeypatch.setattr(training, "MAX_SLICE_WORDS", 5000)
+    for module in (scan, slices, engine):
+        monkeypatch.setattr(module, "REPORT_INTERVAL", 0.0)
+    monkeypatch.setattr(slices, "MIN_SLICE_WORDS", 1000)
+    monkeypatch.setattr(slices, "MAX_SLICE_WORDS", 5000)
 
 
 def leftovers(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if ".part-" in p.name]
+    return [p for p in folder.rglob("*") if TEMP_MARK in p.name]
 
 
 def test_presets_are_valid_and_documented() -> None:
@@ -121,7 +124,7 @@ def test_train_saves_a_full_model_that_reloads(tmp_path: Path, fast_reports: Non
 def test_cancel_at_each_stage_keeps_the_previous_output(tmp_path: Path, fast_reports: None, stage: str,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     if stage == "vocabulary":
-        monkeypatch.setattr(training, "_counts_cache", {})  # force a real scan
+        monkeypatch.setattr(scan, "_counts_cache", {})  # force a real scan
     (tmp_path / "tmp").mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # the slices go there
     out = tmp_path / "model.model"
@@ -161,7 +164,7 @@ def test_resume_after_an_interrupted_run(tmp_path: Path, fast_reports: None) -> 
     model = Word2Vec.load(str(out))
     assert model.epochs == 3 and len(model.wv) == result.vocab_size
     assert json.loads((ckpt / "state.json").read_text(encoding="utf-8"))["finished"] is True
-    assert not (ckpt / "checkpoint.model").exists() and leftovers(tmp_path) == []
+    assert [p.name for p in ckpt.iterdir()] == ["state.json"] and leftovers(tmp_path) == []
     with pytest.raises(TrainingError, match="already finished"):
         resume(ckpt)
 
@@ -265,7 +268,7 @@ def test_segmented_corpus_counts_are_kept_beside_it(tmp_path: Path, monkeypatch:
                              from_cache=False, options=SegmentOptions())
     first = preview(corpus, SMALL)
     assert (tmp_path / "corpus.txt.counts.json").is_file()
-    monkeypatch.setattr(training, "_counts_cache", {})  # a new session
+    monkeypatch.setattr(scan, "_counts_cache", {})  # a new session
     stages: list[tuple[float, float, str]] = []
     again = preview(corpus, dataclasses.replace(SMALL, min_count=10), report=lambda d, t, s: stages.append((d, t, s)))
     assert stages == [(1, 1, "vocabulary")]  # no rescan

@@ -355,3 +355,18 @@ def test_a_training_closed_midway_resumes_from_its_last_epoch(qtbot, corpus_dir,
     assert not [t for t in core_training.interrupted_trainings() if t.output == output]
     assert not captured
     wait_stopped(qtbot, again)
+
+
+def test_the_output_cannot_be_one_of_the_texts(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+    text = corpus_dir / "sanguo.txt"
+    before = text.read_bytes()
+    dialog = make_dialog(qtbot, [corpus_dir])
+    to_preview(qtbot, dialog, **TINY)
+    dialog.params_page.set_output_path(text)
+    asked: list[str] = []
+    dialog.ask = lambda title, question: asked.append(title) is None
+    dialog.train_button.click()
+    assert [m.level for m in captured] == ["error"] and "one of the files to train on" in captured[0].text
+    assert asked == [] and not dialog.training  # refused before the overwrite question, nothing started
+    wait_stopped(qtbot, dialog)
+    assert text.read_bytes() == before

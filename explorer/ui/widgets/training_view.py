@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from explorer.core import corpus as core_corpus
 from explorer.core import training as core_training
 from explorer.core.corpus import SegmentedCorpus, SegmentOptions
-from explorer.core.errors import ExplorerError
+from explorer.core.errors import ExplorerError, TrainingError
 from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
@@ -52,10 +52,12 @@ def segment_and_train(paths: Sequence[Path], options: SegmentOptions, config: Tr
                       base: LoadedModel | None, keep_known_fixed: bool,
                       on_epoch: Callable[[EpochStats], None], report: Reporter, cancel: CancelToken) -> TrainResult:
     """Task body of a training run: segmentation is a cache hit when the preview already ran."""
-    corpus = core_corpus.segment_corpus(paths, options, report, cancel)
-    cancel.raise_if_cancelled()
     # Checkpointed after every epoch, so a training cut short (closed, killed) can be resumed from File.
     checkpoint_dir = core_training.checkpoint_dir_for(output)
+    # A bad output place (an input file, read-only, no room) is said before segmenting, not after training.
+    core_training.check_output(output, core_corpus.find_corpus_files(paths), checkpoint_dir)
+    corpus = core_corpus.segment_corpus(paths, options, report, cancel)
+    cancel.raise_if_cancelled()
     result = core_training.train(corpus, config, output, report, cancel, on_epoch=on_epoch, base=base,
                                  keep_known_fixed=keep_known_fixed, checkpoint_dir=checkpoint_dir)
     core_training.discard_checkpoint(checkpoint_dir)
@@ -284,6 +286,10 @@ class TrainingDialog(QDialog):
         else:
             preview = result
         self.params_page.show_preview(preview)
+        if self.segmented is not None and self.segmented.note:  # the cache folder could not be written
+            self.params_page.show_preview_busy(self.tr(
+                "The cache folder cannot be written, so the segmented text is kept in %1 this time.").replace(
+                "%1", str(self.segmented.path.parent)))
         self.preview_ready.emit(preview)
 
     def _on_preview_failed(self, err: object) -> None:
@@ -291,7 +297,7 @@ class TrainingDialog(QDialog):
             return
         self.preview_task = None
         self.params_page.clear_preview(str(err))
-        if not isinstance(err, core_training.TrainingError):  # bad settings are shown inline, as typed
+        if not isinstance(err, TrainingError):  # bad settings are shown inline, as typed
             messages.error(self, err if isinstance(err, BaseException) else str(err))
 
     # --- training --------------------------------------------------------------------------------
@@ -317,6 +323,11 @@ class TrainingDialog(QDialog):
         if output.is_dir():
             messages.warning(self, self.tr("%1 is a folder.").replace("%1", str(output)),
                              self.tr("Type a file name for the model, such as word2vec.model."))
+            return
+        try:  # an input file, a read-only or full disk: said now, before the overwrite question
+            core_training.check_output(output, files)
+        except ExplorerError as err:
+            messages.error(self, err)
             return
         if output.exists() and not self.ask(
                 self.tr("Replace the file?"),

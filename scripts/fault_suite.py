@@ -20,8 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.core.fault_cases import RandomPicker, build_seeds, make_case, special_cases  # noqa: E402
-from tests.core.fault_engine import Outcome, Zygote, counts, table  # noqa: E402
+from tests.core.fault_cases import RandomPicker, build_seeds, make_case
+from tests.core.fault_engine import Outcome, Zygote, counts, table
+from tests.core.fault_specials import special_cases
 
 
 def catalogue(outcomes: list[Outcome]) -> str:

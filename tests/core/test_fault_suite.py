@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.core.fault_cases import CRAFTED_PICKLES, HypothesisPicker, Seed, build_seeds, make_case, special_cases
+from tests.core.fault_cases import HypothesisPicker, Seed, build_seeds, make_case
 from tests.core.fault_engine import REPO, Outcome, Zygote
+from tests.core.fault_specials import CRAFTED_PICKLES, special_cases
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses fork, /proc and RLIMIT_AS")
 

@@ -8,10 +8,11 @@ ModelFileError naming the file, and what was loaded is checked for shape, dtype 
 
 from __future__ import annotations
 
-import errno
 import contextvars
+import errno
 import gzip
 import io
+import logging
 import os
 import stat
 import tokenize
@@ -31,7 +32,10 @@ from explorer.core.errors import (
     ModelFileNotFound,
     TruncatedModelFile,
     UnknownModelFormat,
+    UnsafePickle,
 )
+
+log = logging.getLogger(__name__)
 
 # The most a compressor can expand: deflate's limit is 1032:1; bz2 can reach about 1:900,000 on runs of one
 # byte, so for bz2 the readers grow their buffers with the data instead of trusting a header.
@@ -110,6 +114,8 @@ def reading(path: Path, what: str = "") -> Iterator[None]:
         raise ModelFileError(f"There is not enough memory to read {path.name}{what}.",
                              "Close other programs or open a smaller model.") from err
     except _DAMAGE as err:
+        # Kept in the log with its traceback: were it a bug of ours rather than damage, this is where it shows.
+        log.info("reading %s failed", path, exc_info=True)
         raise _damaged(path, what, err) from err
 
 
@@ -237,8 +243,6 @@ def read_npy_header(f: Any, path: Path, size: int) -> tuple[tuple[int, ...], np.
 def check_npy_header(path: Path, shape: Sequence[int], dtype: np.dtype, offset: int, size: int) -> None:
     """A sidecar's header: plain numbers (never objects) and a shape that fits in the file's bytes."""
     if dtype.hasobject or dtype.kind not in "fiub":
-        from explorer.core.errors import UnsafePickle
-
         if dtype.hasobject:
             raise UnsafePickle(f"{path.name} holds Python objects instead of numbers, refused; nothing was run.",
                                "Real word2vec models store plain numbers in their .npy files.")
@@ -274,8 +278,6 @@ def pickle_budget(nbytes: int) -> Iterator[None]:
 
 
 def _refuse_size(what: str, nbytes: int) -> ModelFileError:
-    from explorer.core.errors import UnsafePickle
-
     return UnsafePickle(f"This file asks for {what} of {nbytes:,} bytes, far more than it holds; refused.",
                         "A real model never does this: the file is damaged or was made to exhaust memory.")
 

@@ -18,7 +18,7 @@ from gensim.models import Word2Vec
 
 from explorer.core import open_model
 from explorer.core.errors import DimensionMismatch, ModelFileError, UnsafePickle
-from tests.core.fault_cases import CRAFTED_PICKLES
+from tests.core.fault_specials import CRAFTED_PICKLES
 
 REPO = Path(__file__).resolve().parents[3]
 SENTENCES = [["甲", "乙", "丙", "丁", "戊", "己"] * 3] * 40

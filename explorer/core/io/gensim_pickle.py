@@ -181,6 +181,14 @@ def _as_str_list(keys_obj: Any) -> list[str]:
     return [k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k) for k in keys_obj]
 
 
+def _index_matches(key_to_index: dict[Any, Any], keys: list[str]) -> bool:
+    """Whether the file's word -> row index agrees with its word list, entry by entry (a damaged entry would
+    send a word's queries to another word's vector). gensim builds the dict in row order, so two list
+    comparisons at C speed check it all (about 50 ms for 3 million words); any other order is rebuilt."""
+    return len(key_to_index) == len(keys) and list(key_to_index.values()) == list(range(len(keys))) \
+        and list(key_to_index) == keys
+
+
 def _open_pickle_stream(path: Path) -> tuple[bytes, bool]:
     require_regular_file(path)
     with reading(path):
@@ -324,7 +332,7 @@ def _read_state(top: Holder, short: str, path: Path, compressed: bool, pyver: in
         syn1=syn1, syn1neg=syn1neg, codes=codes, points=points, params=params,
         generation=_generation(top, wv), python_pickle=pyver, files=files, warnings=warnings,
         top_class=top.qualname,
-        key_to_index=k2i if isinstance(k2i, dict) and len(k2i) == len(keys) else None,
+        key_to_index=k2i if isinstance(k2i, dict) and _index_matches(k2i, keys) else None,
     )
 
 

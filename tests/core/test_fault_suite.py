@@ -88,7 +88,9 @@ def _w2v(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
                           timeout=timeout, env=env, cwd=str(REPO), stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize("name", ["fifo", "gzip-header-lie", "bytearray-pickle", "broken-gzip"])
+# Two real processes (about 3 s each); the other audit examples are opened in-process in io/test_loader_damage.py
+# and every ExplorerError goes through the same top-level handler.
+@pytest.mark.parametrize("name", ["fifo", "gzip-header-lie"])
 def test_info_prints_a_message_not_a_traceback(name: str, tmp_path: Path) -> None:
     f = tmp_path / {"fifo": "e.model", "gzip-header-lie": "a.bin.gz", "bytearray-pickle": "p.model",
                     "broken-gzip": "v.txt.gz"}[name]

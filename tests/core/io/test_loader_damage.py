@@ -70,12 +70,10 @@ def test_huffman_point_outside_the_tree_is_refused_before_related_can_fail(hs_mo
     assert r.returncode == 2 and "Traceback" not in r.stderr and "Huffman" in r.stderr, r.stderr
 
 
-def test_headerless_text_cut_at_16_bytes_is_not_a_silent_one_word_model(hs_model: Word2Vec,
-                                                                         tmp_path: Path) -> None:
-    full = tmp_path / "full.txt"
-    hs_model.wv.save_word2vec_format(str(full), binary=False, write_header=False)
+def test_headerless_text_cut_at_16_bytes_is_not_a_silent_one_word_model(tmp_path: Path) -> None:
+    full = b"ab 0.125 0.25 0.5 0.75\ncd 1.5 2.5 3.5 4.5\nef 1 2 3 4\n"
     cut = tmp_path / "cut.txt"
-    cut.write_bytes(full.read_bytes()[:16])
+    cut.write_bytes(full[:16])  # "ab 0.125 0.25 0." reads as a word with three numbers
     try:
         model = open_model(cut, use_cache=False)
     except ModelFileError:
@@ -117,7 +115,7 @@ def test_sidecar_that_is_a_folder(hs_model: Word2Vec, tmp_path: Path) -> None:
 def test_symlink_loop(tmp_path: Path) -> None:
     os.symlink("b.model", tmp_path / "a.model")
     os.symlink("a.model", tmp_path / "b.model")
-    with pytest.raises(ModelFileError, match="loop"):
+    with pytest.raises(ModelFileError, match="points back to itself"):
         open_model(tmp_path / "a.model", use_cache=False)
 
 

@@ -67,8 +67,9 @@ def train(
     ``wv.vectors_lockf``: 0 for old words, 1 for new), so their neighbours among old words cannot change; the
     output layer keeps learning. For hierarchical softmax the old words keep their Huffman paths and the new
     words get a subtree of their own (see incremental.py). ``engine``: "slices" (gensim's C++ corpus_file
-    loop on slices of the corpus; the fast default) or "iterable" (gensim's train() on a streamed corpus;
-    slower, kept for comparison).
+    loop on slices of the corpus; the fast default, used only if the gensim internals check passes, see
+    gensim_internals), "gensim" (gensim's own Word2Vec.train on the corpus file, epoch by epoch: the fallback;
+    reports and cancels between epochs) or "iterable" (gensim's train() on a streamed corpus; slower).
     """
     t_start = time.perf_counter()
     cancel = cancel or CancelToken()

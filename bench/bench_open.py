@@ -37,7 +37,7 @@ def status(key):
             return int(line.split()[1]) / 1024
 who, kind, path = sys.argv[1], sys.argv[2], sys.argv[3]
 if who == 'ours':
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
     from explorer.core.io import reopen_cache
 else:
     from gensim.models import KeyedVectors

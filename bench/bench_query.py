@@ -29,7 +29,7 @@ from explorer.core import query  # noqa: E402
 from explorer.core.query.int8_index import search_index  # noqa: E402
 from explorer.core.query.scoring import norms, query_vector, safe_norms  # noqa: E402
 from explorer.core.query.vocab import tokenizer, vocab_search  # noqa: E402
-from explorer.core.models import LoadedModel  # noqa: E402
+from explorer.core.io import LoadedModel  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 _lines: list[str] = []

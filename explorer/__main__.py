@@ -1,4 +1,4 @@
-"""`python -m explorer [FILE]` starts the window; `python -m explorer.cli` is the headless tool."""
+"""`python -m explorer [FILE]` starts the window; `python -m explorer.cli` (or `w2v`) is the headless tool."""
 
 if __name__ == "__main__":
     # Imported here, not at module level: corpus segmentation spawns worker processes that re-import this

@@ -12,7 +12,7 @@ __all__ = ["open_model", "LoadedModel", "ModelInfo"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from explorer.core import models
+        from explorer.core import io
 
-        return getattr(models, name)
+        return getattr(io, name)
     raise AttributeError(f"module 'explorer.core' has no attribute {name!r}")

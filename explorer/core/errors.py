@@ -24,6 +24,12 @@ class ExplorerError(Exception):
         return f"{self.message} {self.hint}".strip()
 
 
+class OutputNotWritable(ExplorerError):
+    """Where the user asked to write cannot take the file (an input, a folder, no permission, no space)."""
+
+    title = "Cannot write there"
+
+
 # --- opening model files -------------------------------------------------------------------------
 class ModelFileError(ExplorerError):
     title = "Cannot open the model"

@@ -191,6 +191,11 @@ def remove_stale_temporaries(folder: Path | str, max_age_seconds: float = 24 * 3
     return removed
 
 
+def glob_escape(name: str) -> str:
+    """``name`` with glob wildcards escaped, to list files that start with it."""
+    return "".join("[" + c + "]" if c in "*?[" else c for c in name)
+
+
 def is_regular_file(path: Path | str) -> bool:
     """True for a regular file (after following symlinks); False for folders, FIFOs, devices, loops."""
     try:

@@ -113,6 +113,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(selftest.run(argv))
     args = _parse_args(argv[1:])
+    from explorer.ui import platform_check
+
+    try:
+        platform_check.check(argv)
+    except platform_check.PlatformProblem as problem:
+        print(f"w2v-explorer: {problem}", file=sys.stderr)
+        return 2
     log_file = _setup_logging()
     app = create_application(argv)
     install_excepthook(log_file)

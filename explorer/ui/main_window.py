@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
 )
 
-from explorer.core import models as core_models
+from explorer.core import io as core_io
 from explorer.core import training as core_training
 from explorer.core.errors import ExplorerError, ModelFileNotFound
-from explorer.core.models import LoadedModel, open_model
+from explorer.core.io import LoadedModel, open_model
 from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
@@ -62,7 +62,7 @@ def freeze_heap() -> None:
 
 def _sniff(path: Path) -> str | None:
     try:
-        return core_models.sniff_format(path)
+        return core_io.sniff_format(path)
     except (ExplorerError, OSError):
         return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from explorer.core import query as core_query
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 from explorer.ui.widgets.plot_panel import PlotRequest
 

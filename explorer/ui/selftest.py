@@ -278,7 +278,7 @@ def _probe_word(model: Any) -> str:
 
 
 def check_open_demo(t: SelfTest) -> str:
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     demo = find_demo_model()
     if demo is None:
@@ -294,7 +294,7 @@ def check_c_formats(t: SelfTest) -> str:
     from gensim.models import KeyedVectors
 
     from explorer.core.io import c_binary, c_text
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     if c_text.fastnumbers is None:
         raise CheckFailed("fastnumbers is missing: the text parser fell back to np.loadtxt")
@@ -359,7 +359,7 @@ def check_faiss(t: SelfTest) -> str:
     from gensim.models import KeyedVectors
 
     from explorer.core import query
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
     rng = np.random.default_rng(7)
     # BLAS: a batch of >= 20 queries makes IndexFlat use sgemm; LAPACK: PCAMatrix runs an eigendecomposition.
@@ -418,7 +418,7 @@ def check_train(t: SelfTest) -> str:
 
 
 def check_open_trained(t: SelfTest) -> str:
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     model = run_task(open_model, t.state["trained_path"])
     t.state["trained"] = model

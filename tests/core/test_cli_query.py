@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from explorer.cli import main
-from explorer.cli_query import table
+from explorer.cli.output import table
 from tests.core.test_query_models import trained
 
 

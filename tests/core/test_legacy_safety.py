@@ -13,8 +13,8 @@ import pytest
 from gensim.models import Word2Vec
 
 from explorer.core.errors import UnsafePickle
-from explorer.core.legacy import restricted_loads
-from explorer.core.models import open_model
+from explorer.core.io.pickles import restricted_loads
+from explorer.core.io import open_model
 from tests.core.model_fixtures import W2V, fake_dumps, write_seed_layout
 
 
@@ -179,7 +179,7 @@ def test_real_models_use_only_the_allowlist(small_model: Word2Vec, tmp_path: Pat
 def test_gensim_classes_become_inert_holders() -> None:
     # Unpickling a gensim class never runs gensim code: __setstate__ of the real class is not used.
     obj = restricted_loads(fake_dumps(W2V(x=1)))
-    assert type(obj).__module__ == "explorer.core.legacy"
+    assert type(obj).__module__ == "explorer.core.io.pickles"
     assert obj.x == 1
     assert not isinstance(obj, Word2Vec)
     _ = io

@@ -12,7 +12,7 @@ from gensim.models import KeyedVectors, Word2Vec
 from gensim.test.utils import datapath
 
 from explorer.core.errors import CannotContinueTraining
-from explorer.core.models import LoadedModel, open_model, save_model, sniff_format
+from explorer.core.io import LoadedModel, open_model, save_model, sniff_format
 from tests.core.model_fixtures import raw_vectors, write_seed_layout
 
 TEST_DATA = Path(datapath("x")).parent
@@ -116,7 +116,7 @@ def test_gensim4_models_match_gensim(kind: str, saved: dict[str, Path], trained:
 
 
 def test_large_sidecar_is_memory_mapped(saved: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    from explorer.core import legacy
+    from explorer.core.io import gensim_pickle as legacy
 
     monkeypatch.setattr(legacy, "MMAP_MIN_BYTES", 1)
     m = open_model(saved["sep"], use_cache=False)

@@ -23,7 +23,7 @@ from explorer.core.errors import (
     TruncatedModelFile,
     UnknownModelFormat,
 )
-from explorer.core.models import open_model, sniff_format
+from explorer.core.io import open_model, sniff_format
 from tests.core.model_fixtures import write_seed_layout
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from explorer.core import projection
 from explorer.core.errors import QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from tests.core.test_query_models import ns_model  # noqa: F401  (fixture)
 
 

@@ -12,7 +12,7 @@ from explorer.core import query
 from explorer.core.query.output_layer import keyword_background
 from explorer.core.query.vocab import is_content
 from explorer.core.errors import NoOutputLayer, QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from tests.core.test_query_models import hs_model, kv_model, ns_model  # noqa: F401  (fixtures)
 
 WORDS = ["曹操", "刘备", "关公", "张飞", "吕布", "徐州", "兵", "马", "天下"]

@@ -12,7 +12,7 @@ from gensim.models import KeyedVectors
 from explorer.core import query
 from explorer.core.query.int8_index import search_index
 from explorer.core.query.scoring import query_vector
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from tests.core.test_query_models import synthetic
 
 ROWS = query.INDEX_MIN_ELEMENTS // 256 + 4000  # just above the size where the index is used

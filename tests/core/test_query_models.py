@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors, Word2Vec
 
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "sanguo_yanyi_head300.txt"
 _built: dict[str, Any] = {}

@@ -10,7 +10,7 @@ import pytest
 from gensim.models import Word2Vec
 
 from explorer.core.errors import TrainingError
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.core.training import TrainConfig, neighbour_drift, train
 
 DATA = Path(__file__).resolve().parents[1] / "data"

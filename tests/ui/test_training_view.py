@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from gensim.models import Word2Vec
 
-from explorer.core.models import LoadedModel
+from explorer.core.io import LoadedModel
 from explorer.ui import messages
 from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog
@@ -366,7 +366,7 @@ def test_the_output_cannot_be_one_of_the_texts(qtbot, corpus_dir, captured) -> N
     asked: list[str] = []
     dialog.ask = lambda title, question: asked.append(title) is None
     dialog.train_button.click()
-    assert [m.level for m in captured] == ["error"] and "one of the files to train on" in captured[0].text
+    assert [m.level for m in captured] == ["error"] and "one of the files being read" in captured[0].text
     assert asked == [] and not dialog.training  # refused before the overwrite question, nothing started
     wait_stopped(qtbot, dialog)
     assert text.read_bytes() == before

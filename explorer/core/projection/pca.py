@@ -15,7 +15,7 @@ from explorer.core.errors import QueryError
 from explorer.core.projection.source import frozen, unknown_word, vectors_of
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,7 +11,7 @@ import numpy as np
 from explorer.core.errors import QueryError, WordNotInVocabulary
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def frozen(a: np.ndarray) -> np.ndarray:

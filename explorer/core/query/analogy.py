@@ -20,7 +20,7 @@ from explorer.core.query.search import top_k
 from explorer.core.query.vocab import index_of, suggest
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def analogy(model: LoadedModel, a: str, b: str, c: str, n: int = 10,

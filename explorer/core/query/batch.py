@@ -22,7 +22,7 @@ from explorer.core.query.vocab import index_of
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 _BLOCK_ROWS = 8192  # rows of the matrix per block: keeps the score block a cache-friendly size
 _QUERY_CHUNK = 1024

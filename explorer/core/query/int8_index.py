@@ -14,7 +14,7 @@ from explorer.core.query.scoring import norms, rounding_tolerance
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 # Below this many matrix elements an exact scan is as fast as any index, so no index is built.
 INDEX_MIN_ELEMENTS = 8_000_000

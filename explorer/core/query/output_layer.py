@@ -14,7 +14,7 @@ from explorer.core.query.scoring import top_from_scores
 from explorer.core.query.vocab import index_of, is_content, segment, suggest
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def _no_output_layer(model: LoadedModel, what: str) -> NoOutputLayer:

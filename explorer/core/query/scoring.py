@@ -11,7 +11,7 @@ from explorer.core.query.memo import cached, chunks
 from explorer.core.query.results import Neighbour
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def norms(model: LoadedModel) -> np.ndarray:

@@ -33,7 +33,7 @@ from explorer.core.query.vocab import (
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def prepare(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> None:

@@ -16,7 +16,7 @@ from explorer.core.errors import WordNotInVocabulary
 from explorer.core.query.memo import cached, chunks
 
 if TYPE_CHECKING:
-    from explorer.core.models import LoadedModel
+    from explorer.core.io import LoadedModel
 
 
 def index_of(model: LoadedModel, word: str) -> int:

@@ -147,7 +147,7 @@ def read_checkpoint_model(folder: Path, state: dict[str, Any]) -> Word2Vec | Non
         return None
     if name != LEGACY_MODEL:
         return read_snapshot(path)
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     model = open_model(path, use_cache=False).to_word2vec()
     apply_settings(model, TrainConfig.from_dict(state["config"]))  # the pickle's own settings are not all kept

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from gensim.models import KeyedVectors, Word2Vec
 
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken
 
 

@@ -13,7 +13,8 @@ import numpy as np
 from gensim.models import Word2Vec
 
 from explorer.core.errors import TrainingError
-from explorer.core.models import LoadedModel, open_model
+from explorer.core.io.model import LoadedModel
+from explorer.core.io.open import open_model
 from explorer.core.training.config import TrainConfig
 from explorer.core.training.engine import apply_settings, prepare_vocab
 from explorer.core.training.scan import CorpusCounts

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from gensim.models import KeyedVectors, Word2Vec
 
 from explorer.core.errors import Cancelled, CorpusError, TrainingError
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 from explorer.core.training import checkpoints
 from explorer.core.training.config import TrainConfig
@@ -156,7 +156,8 @@ def _run_and_save(model: Word2Vec, counts: CorpusCounts, config: TrainConfig, ou
         run.run_epochs()
         cancel.raise_if_cancelled()
         report(0, 1, "saving")
-        save_model_atomically(model, output, cancel)
+        cancel.raise_if_cancelled()
+        save_model_atomically(model, output)
         report(1, 1, "saving")
         if ckpt is not None:
             checkpoints.mark_finished(ckpt, state)

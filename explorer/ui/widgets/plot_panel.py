@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolTip, QVBoxLayout, QWidget,
 )
 
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.ui import messages
 from explorer.ui.fonts import ensure_cjk_font
 from explorer.ui.workers import Task

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import query as core_query
 from explorer.core.errors import ExplorerError, QueryError, WordNotInVocabulary
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.ui import messages
 from explorer.ui.query_runner import MODES, Outcome, Query, ResultRow, complete_words, in_vocabulary, run_query
 from explorer.ui.workers import Task

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core import training as core_training
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.training import TrainConfig, TrainingPreview
 from explorer.ui import i18n
 from explorer.ui.widgets.training_corpus import format_size

@@ -27,7 +27,7 @@ from explorer.core import corpus as core_corpus
 from explorer.core import training as core_training
 from explorer.core.corpus import SegmentedCorpus, SegmentOptions
 from explorer.core.errors import ExplorerError, TrainingError
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
 from explorer.ui import messages

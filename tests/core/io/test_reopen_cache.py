@@ -11,7 +11,7 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core.io import reopen_cache
-from explorer.core.models import open_model
+from explorer.core.io import open_model
 
 
 @pytest.fixture()
@@ -97,7 +97,7 @@ def test_use_cache_false_writes_nothing(cache: Path, files: dict[str, Path]) -> 
 
 def test_cache_points_at_a_models_own_npy_instead_of_copying(cache: Path, kv: KeyedVectors, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from explorer.core import legacy
+    from explorer.core.io import gensim_pickle as legacy
 
     monkeypatch.setattr(legacy, "MMAP_MIN_BYTES", 0)  # map the sidecar as a large model's would be
     src = tmp_path / "m.kv"

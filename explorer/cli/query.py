@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import unicodedata
 from typing import Any, Sequence
 
-from explorer.cli import emit
+from explorer.cli.output import emit, table
 from explorer.core import query
-from explorer.core.models import LoadedModel
+from explorer.core.io.model import LoadedModel
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -65,35 +64,9 @@ def _add_n(p: argparse.ArgumentParser) -> None:
 
 
 def _open(args: argparse.Namespace) -> LoadedModel:
-    from explorer.core.models import open_model
+    from explorer.core.io import open_model
 
     return open_model(args.file)
-
-
-# --- formatting -----------------------------------------------------------------------------------
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - _width(text))
-    return fill + text if right else text + fill
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[bool] | None = None) -> str:
-    """A plain-text table whose columns line up with Chinese characters (double width) too."""
-    right = list(right) if right is not None else [False] * len(headers)
-    cells = [[str(c) for c in headers]] + [[_fmt(c) for c in row] for row in rows]
-    widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(_pad(c, widths[i], right[i]) for i, c in enumerate(r)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4f}" if abs(value) >= 1e-3 or value == 0 else f"{value:.3e}"
-    return str(value)
 
 
 def _neighbour_table(rows: Sequence[query.Neighbour], score: str = "cosine") -> str:

@@ -68,8 +68,8 @@ def _info_text(info: Any) -> str:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from explorer.cli import emit
-    from explorer.core.models import open_model
+    from explorer.cli.output import emit
+    from explorer.core.io import open_model
 
     model = open_model(args.file, use_cache=not args.no_cache)
     info = model.info
@@ -83,9 +83,11 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from explorer.cli import emit
-    from explorer.core.models import open_model, save_model
+    from explorer.cli.output import emit
+    from explorer.core.io import open_model, save_model
+    from explorer.core.io.save import check_output
 
+    check_output(args.out, [Path(args.file)], "the converted model")  # before a long open, not after
     model = open_model(args.file)
     out = save_model(model, args.out, to=args.to)
     emit(args, {"input": str(args.file), "output": str(out), "format": args.to, "vocab_size": model.vocab_size,
@@ -103,9 +105,9 @@ def _sha256(path: Path) -> str:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from explorer.cli import emit
-    from explorer.core import legacy
-    from explorer.core.models import open_model, sniff_format
+    from explorer.cli.output import emit
+    from explorer.core.io import gensim_pickle
+    from explorer.core.io import open_model, sniff_format
 
     path: Path = args.file
     report: dict[str, Any] = {"file": str(path), "kind": None, "complete": False, "parts": [], "problem": None}
@@ -115,7 +117,7 @@ def run_doctor(args: argparse.Namespace) -> int:
         report["kind"] = kind
         if kind and kind.startswith("gensim-pickle"):
             try:
-                parts += legacy.expected_sidecars(path)
+                parts += gensim_pickle.expected_sidecars(path)
             except ExplorerError:
                 pass
         model = open_model(path, use_cache=False)

@@ -6,7 +6,6 @@ Everything here calls explorer.core; output is for people unless ``--json`` is g
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -18,23 +17,14 @@ from explorer.core.errors import ExplorerError
 Command = Callable[[argparse.Namespace], Any]
 
 
-def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    """Print ``text`` for people, or ``data`` as JSON with --json."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    else:
-        print(text)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="w2v", description="Word2Vec Explorer, headless.")
     parser.add_argument("--version", action="version", version=f"w2v {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from explorer import cli_model, cli_query, cli_train
+    from explorer.cli import model, query, train
 
-    cli_model.register(sub)
-    cli_query.register(sub)
-    cli_train.register(sub)
+    for group in (model, query, train):
+        group.register(sub)
     return parser
 
 

@@ -83,8 +83,8 @@ def train(
     counts = scan_corpus(corpus, report, cancel)
     cancel.raise_if_cancelled()
     state: dict[str, Any] = {
-        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]), "output": str(output),
-        "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
+        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]),
+        "output": str(output), "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
         "base": None, "keep_known_fixed": bool(keep_known_fixed), "n_old": 0, "engine": engine,
     }
     before: KeyedVectors | None = None

@@ -173,7 +173,7 @@ def main() -> None:
         "excluded; best of the runs. ratio = ours / gensim. cpu = CPU seconds of the process (all threads) and "
         "of its worker processes for the same span: less sensitive to other jobs on the machine. +imp = the "
         "same plus importing the loader "
-        f"(ours: explorer.core.models, which imports gensim; gensim: gensim.models), without the ~"
+        f"(ours: explorer.core.io, which imports gensim; gensim: gensim.models), without the ~"
         f"{startup:.2f} s interpreter start. Reopen rows compare with gensim's fastest open (native "
         "KeyedVectors, mmap='r'). peak = VmHWM of the whole process; above base = peak minus RSS after imports "
         f"(~{rows[0][1]['base_mb']:.0f} MB), /matrix = that over the {MATRIX_MB:.0f} MB matrix (target <= 1.2). "

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from explorer.core.corpus import SegmentOptions, segment_corpus  # noqa: E402
+from explorer.core.fsutil import TEMP_MARK  # noqa: E402
 from explorer.core.fsutil import cpu_count as _available_cores  # noqa: E402
 from explorer.core.errors import Cancelled  # noqa: E402
 from explorer.core.tasks import CancelToken  # noqa: E402
@@ -151,7 +152,7 @@ def main() -> int:
             f"ratio {best_jieba / best_ours:.2f}x (target >= 1.7x)"
             + (f"; in-process overhead {best_one / best_jieba:.2f}x of jieba time" if args.in_process else ""))
         latency = cancel_latency(args.files, cache, after=3.0)
-        leftovers = [p.name for p in cache.iterdir() if p.suffix == ".tmp"]
+        leftovers = [p.name for p in cache.iterdir() if TEMP_MARK in p.name or p.suffix == ".tmp"]
         say(f"cancel 3 s into a parallel run: stopped {latency:.2f} s after the token was set (limit 2 s); "
             f"temporary files left: {len(leftovers)}")
     say(f"load average after: {os.getloadavg()[0]:.2f}")

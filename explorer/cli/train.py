@@ -116,7 +116,9 @@ def _segmented_corpus(args: argparse.Namespace, report: TqdmReporter, cancel: Ca
         raise TrainingError("Give the text files (or folders) to train on.", "Example: w2v train texts/ -o my.model")
     if args.segmented:
         if len(args.corpus) == 1:
-            return args.corpus[0]
+            from explorer.core.corpus import check_segmented_file
+
+            return check_segmented_file(args.corpus[0])
         raise TrainingError("--segmented takes one segmented file.",
                             "Join the files first, or drop --segmented to segment them here.")
     from explorer.core.corpus import SegmentOptions, segment_corpus
@@ -128,8 +130,10 @@ def _segmented_corpus(args: argparse.Namespace, report: TqdmReporter, cancel: Ca
     for f in seg.files:
         if not f.used:
             print(f"skipped {f.path}: {f.skipped}", file=sys.stderr)
-        elif f.replaced_bytes:
-            print(f"{f.path}: {f.replaced_bytes} undecodable bytes replaced", file=sys.stderr)
+        elif f.warning:
+            print(f"WARNING: {f.path}: {f.warning}", file=sys.stderr)
+    if seg.note:
+        print(f"w2v: {seg.note}", file=sys.stderr)
     return seg
 
 

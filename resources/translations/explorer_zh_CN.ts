@@ -20,6 +20,10 @@
         <translation>跳过 %1 个。</translation>
     </message>
     <message>
+        <source>Check %1: lines in UTF-8 and in another encoding are mixed in it (see the Status column).</source>
+        <translation>请检查 %1：其中混有 UTF-8 编码的行和另一种编码的行（见“状态”列）。</translation>
+    </message>
+    <message>
         <source>None of these files can be used for training.</source>
         <translation>这些文件都不能用于训练。</translation>
     </message>
@@ -34,6 +38,14 @@
     <message>
         <source>skipped: %1</source>
         <translation>已跳过：%1</translation>
+    </message>
+    <message>
+        <source>check: its lines mix encodings, %1 UTF-8 and %2 %3; each line was decoded in its own encoding</source>
+        <translation>请检查：各行编码混杂，%1 为 UTF-8，%2 为 %3；每行已按其自身编码解码</translation>
+    </message>
+    <message>
+        <source>check: %1 of the file could not be decoded</source>
+        <translation>请检查：文件中有 %1 无法解码</translation>
     </message>
     <message>
         <source>empty file</source>
@@ -1106,6 +1118,10 @@
     <message>
         <source>Segmenting the corpus…</source>
         <translation>正在对语料分词…</translation>
+    </message>
+    <message>
+        <source>The cache folder cannot be written, so the segmented text is kept in %1 this time.</source>
+        <translation>缓存文件夹无法写入，本次分词结果暂存于 %1。</translation>
     </message>
     <message>
         <source>There is no usable text to train on.</source>

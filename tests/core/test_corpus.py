@@ -349,7 +349,8 @@ def test_cancel_before_start(tmp_path: Path) -> None:
 def test_report_summary_lines(folder_reports: dict[str, CorpusFileReport]) -> None:
     assert folder_reports["sanguo_gbk.txt"].summary() == "sanguo_gbk.txt: GB18030/GBK, 29.9 kB, 49 lines"
     assert folder_reports["tangshi_big5.txt"].encoding_label == "Big5"
-    assert folder_reports["pd199801_damaged_utf8.txt"].summary().endswith("8 undecodable bytes replaced")
+    assert folder_reports["pd199801_damaged_utf8.txt"].summary().endswith(
+        "; WARNING: 8 undecodable bytes were replaced (under 0.1% of the file)")
     assert folder_reports["binary.txt"].summary() == "binary.txt: skipped (binary file)"
 
 
@@ -360,13 +361,13 @@ def test_saved_jieba_state_gives_the_same_output_and_a_bad_one_is_ignored(tmp_pa
     cache = tmp_path / "cache"
     src = [DATA / "sanguo_gbk.txt"]
     built = segment_corpus(src, options, cache_dir=cache, workers=1).path.read_bytes()
-    states = list((cache / "jieba").glob("*.pickle"))
+    states = list((cache / "jieba").glob("*.state"))
     assert len(states) == 1
     from explorer.core.corpus import segment as corpus_module
 
     corpus_module._in_process = None  # force a new segmenter, which now loads the saved state
     assert segment_corpus(src, options, cache_dir=cache, workers=1, use_cache=False).path.read_bytes() == built
-    states[0].write_bytes(b"not a pickle")
+    states[0].write_bytes(b"not a saved state")
     corpus_module._in_process = None
     assert segment_corpus(src, options, cache_dir=cache, workers=1, use_cache=False).path.read_bytes() == built
     assert clear_cache(cache) > 0

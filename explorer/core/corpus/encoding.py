@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import IO, cast
 
+from explorer.core.corpus.mixed import line_is_utf8
 from explorer.core.errors import CorpusError
 from explorer.core.fsutil import compression_of
 
@@ -162,13 +163,19 @@ def sniff(pieces: list[bytes], complete: bool) -> tuple[str | None, str | None]:
     if not sample.strip():
         return None, "empty file"
     errors, non_ascii = _utf8_errors(pieces, complete)
-    # A clean sample is UTF-8; a few bad bytes among many good multi-byte characters is damaged UTF-8,
-    # whereas GBK or Big5 read as UTF-8 fail on nearly every character.
-    if errors == 0 or errors * 50 <= non_ascii:
+    if errors == 0:
+        return "utf-8", None
+    # A few bad bytes among many good multi-byte characters is damaged UTF-8, whereas GBK or Big5 read as
+    # UTF-8 fail on nearly every character. Judged line by line, so that a few GBK lines among UTF-8 ones
+    # are found (the file is then read line by line in the legacy encoding, its UTF-8 lines as UTF-8).
+    lines = [line for piece in pieces for line in piece.split(b"\n") if not line.isascii()]
+    legacy = [line for line in lines if not line_is_utf8(line)]
+    if len(legacy) < max(2, 0.01 * len(lines)) and errors * 50 <= non_ascii:
         return "utf-8", None
     import charset_normalizer  # imported here: it is only needed for non-UTF-8 files
 
-    matches = list(charset_normalizer.from_bytes(sample))  # best first
+    # Detect the legacy encoding on its own lines: UTF-8 lines among them would only confuse the detector.
+    matches = list(charset_normalizer.from_bytes(b"\n".join(legacy) if legacy else sample))  # best first
     if matches:
         # Short samples fit several code pages equally well (two GBK words also read as Korean cp949):
         # prefer a Chinese reading when it is about as plausible as the best one.

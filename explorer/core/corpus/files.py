@@ -40,7 +40,8 @@ def find_corpus_files(paths: Sequence[Path | str]) -> list[Path]:
     Files named explicitly are kept whatever their extension (their content is checked later). Hidden files
     and folders are ignored inside folders. The result is sorted and has no duplicates.
     """
-    found: dict[Path, Path] = {}  # resolved -> as given, so a file named twice (directly and via its folder) counts once
+    # resolved -> as given, so a file named twice (directly and via its folder) counts once
+    found: dict[Path, Path] = {}
     for raw in paths:
         path = Path(raw).expanduser()
         if path.is_dir():

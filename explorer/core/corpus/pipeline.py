@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import time
 from collections import deque
@@ -14,7 +15,8 @@ from explorer.core.corpus.encoding import read_text_file
 from explorer.core.corpus.files import file_size, find_corpus_files
 from explorer.core.corpus.reading import FileReader, finished_report, sniff_file
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
-from explorer.core.corpus.seg_cache import cache_key, default_cache_dir, load_cached, state_file, store_record
+from explorer.core.corpus.seg_cache import (cache_key, default_cache_dir, load_cached, prepare_folder, state_file,
+                                            store_record)
 from explorer.core.corpus.segment import (BUILTIN_STOPWORDS, SegmenterConfig, drop_chars, init_worker,
                                           local_segmenter, segment_chunk)
 from explorer.core.errors import CorpusError, EmptyCorpus
@@ -81,6 +83,7 @@ def segment_corpus(
             report(total, total, "segmenting")
             return cached
 
+    folder, note = prepare_folder(folder)
     config = SegmenterConfig(
         user_dict_text=read_text_file(options.user_dict) if options.user_dict else None,
         hmm=options.hmm,
@@ -105,7 +108,13 @@ def segment_corpus(
                 "None of the files can be used: " + "; ".join(f"{r.path.name} ({r.skipped})" for r in sniffed[:10])
                 + ("; …" if len(sniffed) > 10 else "") + ".",
                 "Drop plain-text files (UTF-8, GBK/GB18030, Big5 or UTF-16), one sentence or paragraph per line.")
-        corpus = _segment_to_cache(usable, sniffed, options, config, folder, key, pool, workers, report, cancel)
+        try:
+            corpus = _segment_to_cache(usable, sniffed, options, config, folder, key, pool, workers, report, cancel)
+        except OSError as err:  # reading problems are caught per file: this is the output
+            raise CorpusError(f"The segmented corpus cannot be written to {folder}: {err.strerror or err}.",
+                              "Free some disk space there, or set W2V_EXPLORER_CACHE to a folder on another disk.")
+        if note:
+            corpus = dataclasses.replace(corpus, note=note)
         if pool is not None:
             pool.close()
             pool.join()
@@ -150,7 +159,6 @@ def _sniff_all(files: list[Path], report: Reporter, cancel: CancelToken | None) 
 def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileReport], options: SegmentOptions,
                       config: SegmenterConfig, folder: Path, key: str, pool: Any, workers: int, report: Reporter,
                       cancel: CancelToken | None) -> SegmentedCorpus:
-    folder.mkdir(parents=True, exist_ok=True)
     total = sum(r.size_bytes for r in usable)
     offset_of: dict[Path, int] = {}
     offset = 0

@@ -17,8 +17,10 @@ from typing import IO, Iterator, Sequence
 from explorer.core.corpus.encoding import (SAMPLE_BYTES, COUNT_REPLACE, open_raw, read_samples, replaced_count,
                                            reset_replaced, sniff)
 from explorer.core.corpus.files import file_size, find_corpus_files, logical_suffix
+from explorer.core.corpus.mixed import LineWiseTranscoder, line_wise
 from explorer.core.corpus.records import CorpusFileReport
 from explorer.core.errors import CorpusError
+from explorer.core.fsutil import compression_of, is_regular_file
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 log = logging.getLogger(__name__)
@@ -60,11 +62,17 @@ class FileReader:
         self.replaced = 0
         self.note = ""
         self.position = 0  # bytes of the file on disk consumed so far (compressed bytes for .gz)
+        self.utf8_lines = self.legacy_lines = 0  # lines with non-ASCII text read as UTF-8 / as the legacy encoding
 
     def items(self) -> Iterator[str]:
         stream, raw = open_raw(self.path)
         newline = "" if _is_csv(self.path) else None
-        text = io.TextIOWrapper(stream, encoding=self.encoding, errors=COUNT_REPLACE, newline=newline)  # type: ignore[type-var]
+        transcoder = None
+        if line_wise(self.encoding):  # UTF-8 lines may hide among GBK or Big5 ones: decide line by line
+            transcoder = LineWiseTranscoder(stream, self.encoding, COUNT_REPLACE)
+            stream = io.BufferedReader(transcoder)
+        encoding = "utf-8" if transcoder is not None else self.encoding
+        text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNT_REPLACE, newline=newline)  # type: ignore[type-var]
         reset_replaced()
         try:
             with text:
@@ -79,6 +87,8 @@ class FileReader:
             log.warning("%s: %s", self.path, self.note)
         finally:
             raw.close()
+            if transcoder is not None:
+                self.utf8_lines, self.legacy_lines = transcoder.utf8_lines, transcoder.legacy_lines
         self.replaced = replaced_count()
         self.position = os.path.getsize(self.path)
 
@@ -211,8 +221,11 @@ def sniff_file(path: Path) -> CorpusFileReport:
 
 
 def finished_report(sniffed: CorpusFileReport, reader: FileReader) -> CorpusFileReport:
-    return CorpusFileReport(sniffed.path, sniffed.encoding, sniffed.size_bytes, reader.lines, reader.replaced,
-                            None, reader.note)
+    report = CorpusFileReport(sniffed.path, sniffed.encoding, sniffed.size_bytes, reader.lines, reader.replaced,
+                              None, reader.note, reader.utf8_lines, reader.legacy_lines)
+    if report.warning:
+        log.info("%s: %s", report.path, report.warning)
+    return report
 
 
 def inspect_files(
@@ -249,3 +262,32 @@ def inspect_files(
     return reports
 
 
+
+
+def check_segmented_file(path: Path | str) -> Path:
+    """A file given as already segmented, sniffed like any corpus: it must be UTF-8 text, not compressed.
+
+    The trainer reads such a file's bytes as they are, so anything else would train on junk. Raises CorpusError.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CorpusError(f"{path} does not exist.", "Check the path.")
+    if not is_regular_file(path):
+        raise CorpusError(f"{path} is not a regular file.",
+                          "--segmented takes one segmented text file; drop --segmented to segment a folder here.")
+    sniffed = sniff_file(path)
+    hint = ("A segmented file is UTF-8 text, one sentence per line, words separated by spaces. Drop --segmented "
+            "to have the text segmented here (any encoding, .gz and folders work then).")
+    if sniffed.skipped is not None:
+        raise CorpusError(f"{path.name} cannot be trained on as a segmented corpus: {sniffed.skipped}.", hint)
+    try:
+        with open(path, "rb") as f:
+            compressed = compression_of(f.read(3))
+    except OSError as err:
+        raise CorpusError(f"Cannot read {path}: {err.strerror or err}.", "Check that the file is readable.")
+    if compressed:
+        raise CorpusError(f"{path.name} is compressed ({compressed}); a segmented corpus is read as it is.",
+                          "Unpack it first, or drop --segmented.")
+    if sniffed.encoding not in ("utf-8", "utf-8-sig"):
+        raise CorpusError(f"{path.name} is in {sniffed.encoding_label}, not UTF-8.", hint)
+    return path

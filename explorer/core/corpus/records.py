@@ -38,24 +38,58 @@ class CorpusFileReport:
     replaced_bytes: int
     skipped: str | None = None  # why the file was not used (binary, empty, unreadable...); None when used
     note: str = ""              # something the user should know about a used file (e.g. stopped at a corrupt block)
+    # In a file read line by line (GBK, Big5...): lines with non-ASCII text that were UTF-8 / the file's encoding.
+    utf8_lines: int = 0
+    legacy_lines: int = 0
 
     @property
     def used(self) -> bool:
         return self.skipped is None
 
     @property
+    def mixed(self) -> bool:
+        """Whether the file's lines mix UTF-8 with its legacy encoding (each line was decoded with its own)."""
+        return self.utf8_lines > 0 and self.legacy_lines > 0
+
+    @property
+    def replaced_share(self) -> float:
+        """Undecodable bytes as a share of the file's size (of the compressed size for .gz: an estimate)."""
+        return self.replaced_bytes / self.size_bytes if self.size_bytes else 0.0
+
+    @property
     def encoding_label(self) -> str:
-        """The encoding as users know it: "GB18030/GBK", "Big5", "UTF-8 with BOM"..."""
+        """The encoding as users know it: "GB18030/GBK", "Big5", "UTF-8 with BOM", "UTF-8 + GB18030/GBK"..."""
+        if self.mixed:
+            return f"UTF-8 + {encoding_label(self.encoding)}"
         return encoding_label(self.encoding)
+
+    @property
+    def warning(self) -> str:
+        """What the user should check before training on this file, or "" (mixed encodings, replaced bytes)."""
+        parts = []
+        if self.mixed:
+            lines = max(self.lines, self.utf8_lines + self.legacy_lines)
+            parts.append(f"its lines mix encodings: {self.utf8_lines:,} of {lines:,} lines "
+                         f"({self.utf8_lines / lines:.0%}) are UTF-8 and {self.legacy_lines:,} "
+                         f"({self.legacy_lines / lines:.0%}) {encoding_label(self.encoding)}; each line was "
+                         "decoded in its own encoding: check the words it gives")
+        if self.replaced_bytes:
+            parts.append(f"{self.replaced_bytes:,} undecodable bytes were replaced "
+                         f"({_share(self.replaced_share)} of the file)")
+        return "; ".join(parts)
 
     def summary(self) -> str:
         """One line for a log or the CLI, e.g. "a.txt: GB18030/GBK, 29.9 kB, 40 lines, 3 bytes replaced"."""
         if self.skipped is not None:
             return f"{self.path.name}: skipped ({self.skipped})"
         text = f"{self.path.name}: {self.encoding_label}, {human_size(self.size_bytes)}, {self.lines:,} lines"
-        if self.replaced_bytes:
-            text += f", {self.replaced_bytes:,} undecodable bytes replaced"
+        if self.warning:
+            text += f"; WARNING: {self.warning}"
         return text + (f"; {self.note}" if self.note else "")
+
+
+def _share(x: float) -> str:
+    return f"{x:.1%}" if x >= 0.001 else "under 0.1%"
 
 
 @dataclass(frozen=True)
@@ -84,3 +118,4 @@ class SegmentedCorpus:
     files: tuple[CorpusFileReport, ...]
     from_cache: bool
     options: SegmentOptions
+    note: str = ""  # something the user should know (e.g. the cache folder could not be written)

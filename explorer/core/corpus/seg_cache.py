@@ -2,26 +2,80 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import logging
 import sys
+import tempfile
+import time
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
-from explorer.core.corpus.segment import BUILTIN_STOPWORDS, STATE_FORMAT
+from explorer.core.corpus.jieba_state import STATE_FORMAT, STATE_SUFFIX
+from explorer.core.corpus.segment import BUILTIN_STOPWORDS
 from explorer.core.errors import CorpusError
+from explorer.core import fsutil
 from explorer.core.fsutil import atomic_write
 from explorer.core.paths import cache_folder
 
-CACHE_FORMAT = 1
+# 2: entries made before each segmenter kept its own jieba state may be wrong (a user dictionary's
+# frequency-0 words leaked into later segmentations without one), and UTF-8 lines in GBK or Big5 files
+# were mojibake: never reuse them.
+CACHE_FORMAT = 2
+_LEGACY_TEMP_AGE = 3600.0  # seconds untouched after which a temporary without our pid mark is a kill's litter
+
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
     """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder."""
     return cache_folder("segmented")
+
+
+def prepare_folder(folder: Path) -> tuple[Path, str]:
+    """A folder the segmented corpus can be written to, and a note for the user when it is not ``folder``.
+
+    Removes what killed runs left there. When ``folder`` cannot be written (read-only, no permission, a file
+    in the way), a fresh private temporary folder is used this time instead.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fsutil.remove_quietly(fsutil.temp_path_for(folder / "probe"))  # creating a file is the only sure test
+    except OSError as err:
+        try:
+            fallback = Path(tempfile.mkdtemp(prefix="w2v-explorer-segmented-"))
+        except OSError as err2:
+            raise CorpusError(f"The segmented corpus cannot be written to {folder} ({err.strerror or err}) nor to "
+                              f"a temporary folder ({err2.strerror or err2}).",
+                              "Set W2V_EXPLORER_CACHE to a folder you can write to, or free some disk space.")
+        note = (f"The cache folder {folder} cannot be written ({err.strerror or err}), so the segmented corpus "
+                f"is kept in {fallback} this time and will not be reused. Set W2V_EXPLORER_CACHE to a folder "
+                "you can write to.")
+        log.warning("%s", note)
+        return fallback, note
+    for sub in (folder, folder / "jieba"):
+        fsutil.remove_stale_temporaries(sub)
+        _remove_legacy_temporaries(sub)
+    return folder, ""
+
+
+def _remove_legacy_temporaries(folder: Path) -> None:
+    """Temporaries named before fsutil's pid mark (``key.XXXX.tmp``, jieba's ``tmpXXXX``) left by a kill."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.endswith(".tmp") or (folder.name == "jieba" and entry.name.startswith("tmp"))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > _LEGACY_TEMP_AGE:
+                os.unlink(entry.path)
 
 
 def clear_cache(cache_dir: Path | None = None) -> int:
@@ -30,7 +84,7 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     freed = 0
     for entries in (folder.glob("*"), (folder / "jieba").glob("*")):
         for entry in entries:
-            if entry.suffix in (".txt", ".json", ".tmp", ".pickle") and entry.is_file():
+            if entry.suffix in (".txt", ".json", ".tmp", ".pickle", STATE_SUFFIX, ".cache") and entry.is_file():
                 freed += entry.stat().st_size
                 entry.unlink(missing_ok=True)
     return freed
@@ -79,12 +133,13 @@ def state_key(user_dict: bytes | None) -> str:
 
 def state_file(folder: Path, user_dict: bytes | None) -> Path:
     """Where the segmenter's saved jieba state for this user dictionary lives."""
-    return folder / "jieba" / f"{state_key(user_dict)}.pickle"
+    return folder / "jieba" / f"{state_key(user_dict)}{STATE_SUFFIX}"
 
 
 def report_to_json(r: CorpusFileReport) -> dict[str, Any]:
     return {"path": str(r.path), "encoding": r.encoding, "size_bytes": r.size_bytes, "lines": r.lines,
-            "replaced_bytes": r.replaced_bytes, "skipped": r.skipped, "note": r.note}
+            "replaced_bytes": r.replaced_bytes, "skipped": r.skipped, "note": r.note, "utf8_lines": r.utf8_lines,
+            "legacy_lines": r.legacy_lines}
 
 
 def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCorpus | None:
@@ -94,8 +149,10 @@ def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCor
         if meta.get("format") != CACHE_FORMAT or text_path.stat().st_size != meta["bytes"]:
             return None
         files = tuple(CorpusFileReport(Path(f["path"]), f["encoding"], f["size_bytes"], f["lines"],
-                                       f["replaced_bytes"], f["skipped"], f.get("note", "")) for f in meta["files"])
-        os.utime(meta_path)  # last use, for whoever prunes the cache
+                                       f["replaced_bytes"], f["skipped"], f["note"], int(f["utf8_lines"]),
+                                       int(f["legacy_lines"])) for f in meta["files"])
+        with contextlib.suppress(OSError):  # a read-only cache still serves what it holds
+            os.utime(meta_path)  # last use, for whoever prunes the cache
         return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options)
     except (OSError, ValueError, KeyError, TypeError):
         return None

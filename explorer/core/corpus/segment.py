@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
-import pickle
+import os
 import re
 import signal
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-from explorer.core.fsutil import atomic_write
+from explorer.core.corpus.jieba_state import JiebaState, load_state, save_state
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +64,26 @@ class SegmenterConfig:
     drop_chars: frozenset[str]  # a token made only of these is dropped (computed once here, not per worker)
     stopwords: frozenset[str]
     lowercase: bool
-    state_file: Path | None = None  # pickled jieba prefix dictionary (+ user words), shared by all workers
+    state_file: Path | None = None  # jieba's prefix dictionary (+ user words), saved by the first segmenter
 
 
-STATE_FORMAT = 1
+# jieba keeps the user's frequency-0 words ("split this word") in one module-wide set, finalseg.Force_Split_Words,
+# read by every Tokenizer's HMM. A segmenter swaps its own set in only while it loads its dictionary or cuts,
+# under this lock, so a user dictionary never changes how another segmentation (or anyone's jieba) cuts.
+_FORCE_SPLIT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _own_force_split(words: set[str]) -> Iterator[None]:
+    from jieba import finalseg
+
+    with _FORCE_SPLIT_LOCK:
+        shared = finalseg.Force_Split_Words
+        finalseg.Force_Split_Words = words
+        try:
+            yield
+        finally:
+            finalseg.Force_Split_Words = shared
 
 
 class Segmenter:
@@ -75,48 +93,33 @@ class Segmenter:
         jieba.setLogLevel(logging.WARNING)
         # A private Tokenizer, so a user dictionary never leaks into jieba's global one.
         self.tokenizer = jieba.Tokenizer()
-        if config.state_file is None or not self._load_state(config.state_file):
+        self.force_split: set[str] = set()
+        state = load_state(config.state_file) if config.state_file is not None else None
+        if state is not None:
+            self.tokenizer.FREQ, self.tokenizer.total = state.freq, state.total
+            self.tokenizer.initialized = True
+            self.force_split = set(state.force_split)
+        else:
             self._build_state(config)
         self.config = config
         self.drop = config.drop_chars
         self.stopwords = frozenset(w.lower() for w in config.stopwords) if config.lowercase else config.stopwords
 
     def _build_state(self, config: SegmenterConfig) -> None:
-        from jieba import finalseg
-
+        folder = config.state_file.parent if config.state_file is not None else None
+        if folder is not None and os.access(folder, os.W_OK):
+            # jieba's own dictionary cache then lives in our cache folder, not in a shared temp folder
+            self.tokenizer.tmp_dir = str(folder)
         self.tokenizer.initialize()
-        before = set(finalseg.Force_Split_Words)
         if config.user_dict_text:
-            self.tokenizer.load_userdict(io.StringIO(config.user_dict_text))
-        force_split = sorted(set(finalseg.Force_Split_Words) - before)  # user words with frequency 0
+            with _own_force_split(self.force_split):  # load_userdict adds frequency-0 words to it
+                self.tokenizer.load_userdict(io.StringIO(config.user_dict_text))
         if config.state_file is not None:  # missing or unreadable: (re)write it for the next run
-            state = (STATE_FORMAT, self.tokenizer.FREQ, self.tokenizer.total, force_split)
-            try:
-                config.state_file.parent.mkdir(parents=True, exist_ok=True)
-                with atomic_write(config.state_file) as f:
-                    f.write(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            try:  # (save_state creates the folder)
+                save_state(config.state_file,
+                           JiebaState(self.tokenizer.FREQ, self.tokenizer.total, frozenset(self.force_split)))
             except OSError as err:
                 log.info("could not save jieba's state to %s: %s", config.state_file, err)
-
-    def _load_state(self, path: Path) -> bool:
-        """Load the prefix dictionary saved by an earlier run: about 3x faster than jieba's own marshal cache,
-        and it already holds the user dictionary (jieba computes a frequency for each user word: slow)."""
-        from jieba import finalseg
-
-        try:
-            with open(path, "rb") as f:
-                fmt, freq, total, force_split = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError) as err:
-            if path.exists():
-                log.info("ignoring unreadable jieba state %s: %s", path, err)
-            return False
-        if fmt != STATE_FORMAT or not isinstance(freq, dict) or not isinstance(total, int):
-            return False
-        self.tokenizer.FREQ, self.tokenizer.total = freq, total
-        self.tokenizer.initialized = True
-        for word in force_split:
-            finalseg.add_force_split(word)
-        return True
 
     def segment(self, items: list[str]) -> tuple[bytes, int, int]:
         """(UTF-8 lines, sentences, tokens) for a chunk of text items."""
@@ -127,8 +130,10 @@ class Segmenter:
         lower = self.config.lowercase
         out: list[str] = []
         tokens = 0
-        for item in items:
-            words = [w for w in cut(_INVISIBLE.sub("", item), HMM=hmm) if w and not drop.issuperset(w)]
+        with _own_force_split(self.force_split):
+            cuts = [list(cut(_INVISIBLE.sub("", item), HMM=hmm)) for item in items]
+        for pieces in cuts:
+            words = [w for w in pieces if w and not drop.issuperset(w)]
             if lower:
                 words = [w.lower() for w in words]
             if stop:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import corpus as core_corpus
 from explorer.core.corpus import CorpusFileReport, SegmentOptions
+from explorer.core.corpus.records import encoding_label
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.ui import messages
 from explorer.ui.workers import Task
@@ -267,6 +268,11 @@ class CorpusPage(QWidget):
         text = text.replace("%3", f"{sum(r.lines for r in used):,}")
         if skipped:
             text += " " + self.tr("%1 skipped.").replace("%1", str(skipped))
+        mixed = [r.path.name for r in used if r.mixed]
+        if mixed:
+            names = ", ".join(mixed[:3]) + ("…" if len(mixed) > 3 else "")
+            text += " " + self.tr("Check %1: lines in UTF-8 and in another encoding are mixed in it (see the "
+                                  "Status column).").replace("%1", names)
         if not used:
             text = self.tr("None of these files can be used for training.") + " " + self.tr(
                 "Drop plain-text files (UTF-8, GBK/GB18030, Big5 or UTF-16) or CSV files.")
@@ -282,11 +288,15 @@ class CorpusPage(QWidget):
                 name = str(r.path.relative_to(common)) if common else str(r.path)
             except ValueError:
                 name = str(r.path)
+            warn = r.used and (r.mixed or r.replaced_share >= 0.01)
             if r.used:
                 status = self.tr("used") + (f" ({r.note})" if r.note else "")
+                if warn:
+                    status += " — " + self._warning(r)
             else:
                 status = self.tr("skipped: %1").replace("%1", self._reason(r.skipped or ""))
-            cells = [name, r.encoding or "—", format_size(r.size_bytes),
+            encoding = f"utf-8 + {r.encoding}" if r.mixed else r.encoding or "—"
+            cells = [name, encoding, format_size(r.size_bytes),
                      f"{r.lines:,}" if r.used else "—", f"{r.replaced_bytes:,}" if r.used else "—", status]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -295,9 +305,22 @@ class CorpusPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if not r.used:
                     item.setForeground(QColor("#a0a0a0") if col != 5 else QColor("#b04000"))
-                elif col == 4 and r.replaced_bytes:
+                elif (col == 4 and r.replaced_bytes) or (warn and col in (1, 5)):
                     item.setForeground(QColor("#b04000"))
                 self.table.setItem(row, col, item)
+
+    def _warning(self, r: CorpusFileReport) -> str:
+        """What to check in a used file: lines in two encodings, or many undecodable bytes."""
+        parts = []
+        if r.mixed:
+            lines = max(r.lines, r.utf8_lines + r.legacy_lines)
+            text = self.tr("check: its lines mix encodings, %1 UTF-8 and %2 %3; each line was decoded in its own "
+                           "encoding")
+            parts.append(text.replace("%1", f"{r.utf8_lines / lines:.0%}").replace(
+                "%2", f"{r.legacy_lines / lines:.0%}").replace("%3", encoding_label(r.encoding)))
+        if r.replaced_share >= 0.01:
+            parts.append(self.tr("check: %1 of the file could not be decoded").replace("%1", f"{r.replaced_share:.1%}"))
+        return "; ".join(parts)
 
     def _reason(self, reason: str) -> str:
         known = {

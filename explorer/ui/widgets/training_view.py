@@ -286,6 +286,10 @@ class TrainingDialog(QDialog):
         else:
             preview = result
         self.params_page.show_preview(preview)
+        if self.segmented is not None and self.segmented.note:  # the cache folder could not be written
+            self.params_page.show_preview_busy(self.tr(
+                "The cache folder cannot be written, so the segmented text is kept in %1 this time.").replace(
+                "%1", str(self.segmented.path.parent)))
         self.preview_ready.emit(preview)
 
     def _on_preview_failed(self, err: object) -> None:

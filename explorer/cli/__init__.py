@@ -1,4 +1,4 @@
-"""`w2v`: the headless commands (info, neighbours, analogy, related, keywords, convert, doctor, train).
+"""`w2v`: the headless commands (info, neighbours, analogy, related, keywords, convert, doctor, train, cache).
 
 Everything here calls explorer.core; output is for people unless ``--json`` is given.
 """
@@ -21,9 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="w2v", description="Word2Vec Explorer, headless.")
     parser.add_argument("--version", action="version", version=f"w2v {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from explorer.cli import model, query, train
+    from explorer.cli import cache, model, query, train
 
-    for group in (model, query, train):
+    for group in (model, query, train, cache):
         group.register(sub)
     return parser
 

@@ -123,3 +123,10 @@ class Cancelled(ExplorerError):
 
     def __init__(self, message: str = "Cancelled; nothing was changed.") -> None:
         super().__init__(message)
+
+
+# --- the user cache ------------------------------------------------------------------------------
+class CacheError(ExplorerError):
+    """The user cache folder cannot be written, or a cache setting is not valid."""
+
+    title = "Cache problem"

@@ -149,7 +149,7 @@ def remove_quietly(path: Path | str) -> None:
         pass
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -184,7 +184,7 @@ def remove_stale_temporaries(folder: Path | str, max_age_seconds: float = 24 * 3
             age = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        if pid > 0 and _process_alive(pid) and age < max_age_seconds:
+        if pid > 0 and process_alive(pid) and age < max_age_seconds:
             continue
         remove_quietly(entry.path)
         removed += 1

@@ -21,6 +21,7 @@ from explorer.core.io import LoadedModel, open_model
 from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
+from explorer.ui.cache_dialog import CacheDialog
 from explorer.ui.query_runner import prepare_search
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
@@ -408,6 +409,9 @@ class MainWindow(QMainWindow):
         self.focus_search_action.triggered.connect(self.search_panel.focus_input)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
+        self.cache_action = QAction(self)
+        self.cache_action.setMenuRole(QAction.MenuRole.PreferencesRole)  # macOS: the application menu
+        self.cache_action.triggered.connect(self._cache_settings)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         current = str(self._settings.value("language", "system"))
@@ -439,6 +443,8 @@ class MainWindow(QMainWindow):
         self.edit_menu = bar.addMenu("")
         self.edit_menu.addAction(self.copy_action)
         self.edit_menu.addAction(self.focus_search_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.cache_action)
         self.go_menu = bar.addMenu("")
         self.go_menu.addAction(self.back_action)
         self.go_menu.addAction(self.forward_action)
@@ -474,6 +480,7 @@ class MainWindow(QMainWindow):
         self.back_action.setText(self.tr("&Back"))
         self.forward_action.setText(self.tr("&Forward"))
         self.about_action.setText(self.tr("&About Word2Vec Explorer"))
+        self.cache_action.setText(self.tr("Cache &Settings…"))
         self.language_actions["system"].setText(self.tr("Follow the System"))
         self.language_actions["en"].setText("English")
         self.language_actions["zh_CN"].setText("简体中文")
@@ -544,6 +551,13 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         show_about(self)
+
+    def _cache_settings(self) -> CacheDialog:
+        """Edit > Cache Settings: where the cache is, what it holds, its size limit, Clear Cache."""
+        dialog = CacheDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -46,6 +46,7 @@ _ERROR_TITLES = (
     QT_TRANSLATE_NOOP("messages", "Cannot read the corpus"),
     QT_TRANSLATE_NOOP("messages", "Training failed"),
     QT_TRANSLATE_NOOP("messages", "Cancelled"),
+    QT_TRANSLATE_NOOP("messages", "Cache problem"),
     QT_TRANSLATE_NOOP("messages", "Warning"),
     QT_TRANSLATE_NOOP("messages", "Word2Vec Explorer"),
     QT_TRANSLATE_NOOP("messages", "The details were written to the log. Please report it."),

@@ -2,6 +2,57 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CacheDialog</name>
+    <message>
+        <source>Cache Settings</source>
+        <translation>缓存设置</translation>
+    </message>
+    <message>
+        <source>Location:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <source>Holds:</source>
+        <translation>占用：</translation>
+    </message>
+    <message>
+        <source>Size limit:</source>
+        <translation>大小上限：</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>10 GB, or a quarter of the free disk space when that is less</source>
+        <translation>10 GB；若磁盘可用空间的四分之一更小，则取该值</translation>
+    </message>
+    <message>
+        <source>Clear Cache</source>
+        <translation>清空缓存</translation>
+    </message>
+    <message>
+        <source>Converted copies of large models open them in a fraction of a second; segmented corpora make a second training on the same files start at once. When the cache grows past its limit, what was used longest ago goes first. Models open now and trainings you can still resume are always kept.</source>
+        <translation>大模型转换后的副本让它们在不到一秒内打开；分好词的语料让同一批文件的再次训练立即开始。缓存超过上限时，最久未用的内容先被删除。当前打开的模型和仍可继续的训练始终保留。</translation>
+    </message>
+    <message>
+        <source>The cache never grows past this size</source>
+        <translation>缓存不会超过这个大小</translation>
+    </message>
+    <message>
+        <source>%1 in %2 item(s)</source>
+        <translation>%1，共 %2 项</translation>
+    </message>
+    <message>
+        <source>Freed %1.</source>
+        <translation>已释放 %1。</translation>
+    </message>
+    <message>
+        <source>Kept %1 item(s) in use or resumable.</source>
+        <translation>保留了 %1 项正在使用或可继续训练的内容。</translation>
+    </message>
+</context>
+<context>
     <name>CorpusPage</name>
     <message>
         <source>No files yet. Drop text files or a folder here, or add them above.</source>
@@ -305,6 +356,10 @@
     <message>
         <source>&amp;About Word2Vec Explorer</source>
         <translation>关于词向量探索器(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cache &amp;Settings…</source>
+        <translation>缓存设置(&amp;S)…</translation>
     </message>
     <message>
         <source>Follow the System</source>
@@ -1225,6 +1280,10 @@
     <message>
         <source>Cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Cache problem</source>
+        <translation>缓存问题</translation>
     </message>
     <message>
         <source>Warning</source>

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterator, Sequence
 
-from explorer.core import fsutil
+from explorer.core import fsutil, usercache
 from explorer.core.corpus.encoding import read_text_file
 from explorer.core.corpus.files import file_size, find_corpus_files
 from explorer.core.corpus.reading import FileReader, finished_report, sniff_file
@@ -84,13 +84,15 @@ def segment_corpus(
             return cached
 
     folder, note = prepare_folder(folder)
+    state = state_file(folder, user_dict_bytes)
+    usercache.touch(state)  # about to be used, so the cap removes it last
     config = SegmenterConfig(
         user_dict_text=read_text_file(options.user_dict) if options.user_dict else None,
         hmm=options.hmm,
         drop_chars=drop_chars(options.remove_punctuation),
         stopwords=_stopword_set(options),
         lowercase=options.lowercase,
-        state_file=state_file(folder, user_dict_bytes),
+        state_file=state,
     )
     total = sum(file_size(p) for p in files)
     if workers is None:
@@ -195,6 +197,7 @@ def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileRe
         size = tmp.stat().st_size
         fsutil.replace(tmp, target)
         store_record(folder, key, sentences, tokens, size, reports)
+        usercache.enforce_limit(keep=[target])  # the new corpus is about to be trained on: never evicted here
         report(total, total, "segmenting")
         return SegmentedCorpus(target, sentences, tokens, size, reports, False, options)
     finally:

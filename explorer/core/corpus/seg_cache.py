@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -14,13 +14,13 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from explorer.core import usercache
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
 from explorer.core.corpus.jieba_state import STATE_FORMAT, STATE_SUFFIX
 from explorer.core.corpus.segment import BUILTIN_STOPWORDS
 from explorer.core.errors import CorpusError
 from explorer.core import fsutil
 from explorer.core.fsutil import atomic_write
-from explorer.core.paths import cache_folder
 
 # 2: entries made before each segmenter kept its own jieba state may be wrong (a user dictionary's
 # frequency-0 words leaked into later segmentations without one), and UTF-8 lines in GBK or Big5 files
@@ -32,8 +32,11 @@ log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
-    """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder."""
-    return cache_folder("segmented")
+    """Where segmented corpora are kept: $W2V_EXPLORER_CACHE/segmented, else the user cache folder.
+
+    Part of the user cache (explorer.core.usercache): listed, capped and cleared with the other entries.
+    """
+    return usercache.folder("segmented")
 
 
 def prepare_folder(folder: Path) -> tuple[Path, str]:
@@ -151,8 +154,7 @@ def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCor
         files = tuple(CorpusFileReport(Path(f["path"]), f["encoding"], f["size_bytes"], f["lines"],
                                        f["replaced_bytes"], f["skipped"], f["note"], int(f["utf8_lines"]),
                                        int(f["legacy_lines"])) for f in meta["files"])
-        with contextlib.suppress(OSError):  # a read-only cache still serves what it holds
-            os.utime(meta_path)  # last use, for whoever prunes the cache
+        usercache.touch(meta_path)  # last use: the cap evicts the least recently used first (read-only: no-op)
         return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options)
     except (OSError, ValueError, KeyError, TypeError):
         return None

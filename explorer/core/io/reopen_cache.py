@@ -22,8 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from explorer.core import fsutil
-from explorer.core.paths import cache_folder
+from explorer.core import fsutil, usercache
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +32,8 @@ _pending: list[threading.Thread] = []
 
 
 def cache_root() -> Path:
-    """The folder holding one sub-folder per cached model."""
-    return cache_folder("models")
+    """The folder holding one sub-folder per cached model (see explorer.core.usercache for its upkeep)."""
+    return usercache.folder("models")
 
 
 def file_identity(paths: Sequence[Path]) -> str:
@@ -115,6 +114,9 @@ def load_cached(key: str) -> CachedModel | None:
             arrays[name] = arr
         if len(keys) != meta["vocab_size"] or arrays["vectors"].shape[0] != len(keys):
             raise ValueError("inconsistent cache entry")
+        usercache.touch(d / "meta.json")  # last use: eviction removes the least recently used entries first
+        for name in meta["arrays"]:
+            usercache.hold_while_alive(arrays[name], d)  # mapped: not evicted while a model uses it
         return CachedModel(keys, arrays, meta, key_index(keys))
     except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as err:
         log.warning("ignoring a damaged cache entry %s: %s", d, err)
@@ -170,12 +172,14 @@ def _write_cache(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
             else:
                 np.save(tmp / f"{name}.npy", np.ascontiguousarray(arr), allow_pickle=False)
         meta = dict(meta, version=CACHE_VERSION, arrays=[a for a in arrays if a not in linked], linked=linked,
-                    vocab_size=len(keys), key_sep=sep, keys_bytes=len(blob))
+                    vocab_size=len(keys), key_sep=sep, keys_bytes=len(blob),
+                    sources=[str(p) for p in sources])
         (tmp / "meta.json").write_text(json.dumps(meta, default=str), "utf-8")
         try:
             fsutil.replace(tmp, final)  # atomic: readers see the whole entry or none
         except OSError:
             pass  # another process won the race; its entry is equivalent
+        usercache.enforce_limit(keep=[final])
     except Exception as err:  # noqa: BLE001 - a cache that cannot be written only costs speed
         log.warning("could not write the model cache in %s: %s", root, err)
     finally:

@@ -19,9 +19,9 @@ from typing import Any
 
 from gensim.models import Word2Vec
 
+from explorer.core import usercache
 from explorer.core.errors import TrainingError
 from explorer.core.fsutil import remove_quietly, remove_stale_temporaries
-from explorer.core.paths import cache_folder
 from explorer.core.training.config import TrainConfig, alpha_at
 from explorer.core.training.engine import ENGINES, apply_settings
 from explorer.core.training.save import write_json_atomically
@@ -34,8 +34,11 @@ _SNAPSHOT_NAME = re.compile(r"model-after-epoch-(\d+)\.npz")
 
 
 def checkpoints_root() -> Path:
-    """Where the explorer keeps training checkpoints: $W2V_EXPLORER_CACHE/checkpoints, else the user cache."""
-    return cache_folder("checkpoints")
+    """Where the explorer keeps training checkpoints: $W2V_EXPLORER_CACHE/checkpoints, else the user cache.
+
+    Part of the user cache (explorer.core.usercache): a resumable training's folder is never evicted.
+    """
+    return usercache.folder("checkpoints")
 
 
 def checkpoint_dir_for(output: Path | str) -> Path:

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from gensim.models import KeyedVectors, Word2Vec
 
+from explorer.core import usercache
 from explorer.core.errors import Cancelled, CorpusError, TrainingError
 from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
@@ -152,19 +153,21 @@ def _run_and_save(model: Word2Vec, counts: CorpusCounts, config: TrainConfig, ou
                   drift_words: int) -> TrainResult:
     on_checkpoint = None if ckpt is None else (lambda: checkpoints.write_checkpoint(ckpt, model, state, config))
     run = Run(model, counts, config, report, cancel, on_epoch, state, on_checkpoint, engine)
-    try:
-        run.run_epochs()
-        cancel.raise_if_cancelled()
-        report(0, 1, "saving")
-        cancel.raise_if_cancelled()
-        save_model_atomically(model, output)
-        report(1, 1, "saving")
-        if ckpt is not None:
-            checkpoints.mark_finished(ckpt, state)
-    except Cancelled:
-        raise
-    except (MemoryError, OSError) as err:
-        raise describe_failure(err, output) from err
+    # The segmented corpus and the checkpoint folder live in the user cache: held, so no cap evicts them mid-run.
+    with usercache.hold(ckpt, counts.path):
+        try:
+            run.run_epochs()
+            cancel.raise_if_cancelled()
+            report(0, 1, "saving")
+            cancel.raise_if_cancelled()
+            save_model_atomically(model, output)
+            report(1, 1, "saving")
+            if ckpt is not None:
+                checkpoints.mark_finished(ckpt, state)
+        except Cancelled:
+            raise
+        except (MemoryError, OSError) as err:
+            raise describe_failure(err, output) from err
     n_old = int(state.get("n_old") or 0)
     drift = neighbour_drift(before, model.wv, top_words=drift_words) if before is not None else None
     return TrainResult(

@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from explorer.core.io import c_binary, c_format, c_text
-from explorer.core.io import open_model, sniff_format
+from explorer.core.io import c_binary, c_format, c_text, open_model, sniff_format
 
 DATA = Path(__file__).parents[2] / "data"
 CORPUS = DATA / "pd199801_seg_head1200.txt"

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 from gensim.models import KeyedVectors
 
-from explorer.core.io import reopen_cache
-from explorer.core.io import open_model
+from explorer.core.io import open_model, reopen_cache
 
 
 @pytest.fixture()

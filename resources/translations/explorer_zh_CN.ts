@@ -62,13 +62,23 @@
         <source>Reading the files…</source>
         <translation>正在读取文件…</translation>
     </message>
-    <message>
-        <source>%1 files will be used (%2, %3 lines).</source>
-        <translation>将使用 %1 个文件（%2，%3 行）。</translation>
+    <message numerus="yes">
+        <source>%n file(s) will be used (%1, %2).</source>
+        <translation>
+            <numerusform>将使用 %n 个文件（%1，%2）。</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 skipped.</source>
-        <translation>跳过 %1 个。</translation>
+    <message numerus="yes">
+        <source>%Ln line(s)</source>
+        <translation>
+            <numerusform>%Ln 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) skipped.</source>
+        <translation>
+            <numerusform>跳过 %n 个文件。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Check %1: lines in UTF-8 and in another encoding are mixed in it (see the Status column).</source>
@@ -218,18 +228,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Opening %1…</source>
-        <translation>正在打开 %1…</translation>
-    </message>
-    <message>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <source>No model open. Use File &gt; Open or drop a model file here.</source>
-        <translation>尚未打开模型。请用“文件 &gt; 打开”，或把模型文件拖到这里。</translation>
-    </message>
-    <message>
         <source>Several models were dropped; opening %1.</source>
         <translation>拖入了多个模型，打开 %1。</translation>
     </message>
@@ -258,10 +256,6 @@
         <translation>在本窗口开始的训练每轮结束都会保存检查点；如果训练在完成前停止，会出现在这里。</translation>
     </message>
     <message>
-        <source>%1 — %2 of %3 epochs done, stopped %4</source>
-        <translation>%1 — 已完成 %2/%3 轮，停止于 %4</translation>
-    </message>
-    <message>
         <source>Resume an interrupted training</source>
         <translation>继续中断的训练</translation>
     </message>
@@ -270,16 +264,12 @@
         <translation>从最后完成的一轮继续：</translation>
     </message>
     <message>
-        <source>Preparing the search…</source>
-        <translation>正在准备搜索…</translation>
+        <source>A training is running in the training window.</source>
+        <translation>训练窗口中正有一个训练在运行。</translation>
     </message>
     <message>
-        <source>Opening %1 was cancelled.</source>
-        <translation>已取消打开 %1。</translation>
-    </message>
-    <message>
-        <source>%1 · %2 words × %3 dimensions · %4</source>
-        <translation>%1 · %2 个词 × %3 维 · %4</translation>
+        <source>Wait for it to end or cancel it, then resume the other one.</source>
+        <translation>请等它结束或取消它，再继续另一个训练。</translation>
     </message>
     <message>
         <source>Word2Vec Explorer</source>
@@ -588,16 +578,8 @@
         <translation>语料</translation>
     </message>
     <message>
-        <source>%1 words in %2 sentences, %3 distinct</source>
-        <translation>%2 句共 %1 个词，其中 %3 个不同的词</translation>
-    </message>
-    <message>
         <source>Words kept</source>
         <translation>保留的词</translation>
-    </message>
-    <message>
-        <source>%1 words appear at least %2 times</source>
-        <translation>%1 个词出现至少 %2 次</translation>
     </message>
     <message>
         <source>Coverage</source>
@@ -612,8 +594,38 @@
         <translation>降采样</translation>
     </message>
     <message>
-        <source>`sample` keeps %1% of their occurrences</source>
-        <translation>`sample` 保留其中 %1% 的出现</translation>
+        <source>The recipe of the large model this app was first built for: skip-gram with hierarchical softmax, 256 dimensions, only words seen 64 times or more. Made for a big corpus (hundreds of MB of text); on a small one it keeps too few words.</source>
+        <translation>本程序最初所针对的大模型的配方：跳字模型加层次 softmax，256 维，只保留出现 64 次及以上的词。适合大语料（数百 MB 文本）；用在小语料上保留的词太少。</translation>
+    </message>
+    <message>
+        <source>For a small corpus (a novel, a few MB of reviews): 100 dimensions, words seen 5 times or more, 5 passes. Trains in minutes; a good first try.</source>
+        <translation>适合小语料（一部小说、几 MB 的评论）：100 维，保留出现 5 次及以上的词，遍历 5 轮。几分钟即可训练完，适合第一次尝试。</translation>
+    </message>
+    <message>
+        <source>Your own settings: the values below match no preset.</source>
+        <translation>自定义设置：下面的数值与任何预设都不同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln word(s) in %1, %2 distinct</source>
+        <translation>
+            <numerusform>%Ln 个词，%1，其中不同的词 %2 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln sentence(s)</source>
+        <translation>
+            <numerusform>%Ln 句</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (words seen at least %n time(s))</source>
+        <translation>
+            <numerusform>%1 个（出现至少 %n 次的词）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;sample&lt;/i&gt; keeps %1% of their occurrences</source>
+        <translation>&lt;i&gt;sample&lt;/i&gt; 保留这些词 %1% 的出现</translation>
     </message>
     <message>
         <source>Memory</source>
@@ -630,6 +642,24 @@
     <message>
         <source>about %1 (at ~%2 words/s)</source>
         <translation>约 %1（按每秒约 %2 词）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only %Ln word(s) are kept: too few for useful neighbours.</source>
+        <translation>
+            <numerusform>只保留了 %Ln 个词：太少，得不到有用的近义词。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Lower min_count to %1 to keep %Ln word(s).</source>
+        <translation>
+            <numerusform>把 min_count 降到 %1 可保留 %Ln 个词。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The corpus has only %Ln distinct word(s): add more text.</source>
+        <translation>
+            <numerusform>语料中只有 %Ln 个不同的词：请加入更多文本。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Skip-gram</source>
@@ -759,10 +789,6 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <source>Projecting %1 words…</source>
-        <translation>正在投影 %1 个词…</translation>
-    </message>
-    <message>
         <source>Search for a word to see it among its neighbours.</source>
         <translation>搜索一个词，看看它和近义词的位置。</translation>
     </message>
@@ -830,10 +856,6 @@
         <translation>正在取消…</translation>
     </message>
     <message>
-        <source>Cancelled. Nothing was saved and the open model is unchanged.</source>
-        <translation>已取消。没有保存任何文件，已打开的模型没有改变。</translation>
-    </message>
-    <message>
         <source>Training stopped: %1</source>
         <translation>训练停止：%1</translation>
     </message>
@@ -842,12 +864,48 @@
         <translation>完成。</translation>
     </message>
     <message>
-        <source>Saved %1 (%2 words, %3 epochs, %4).</source>
-        <translation>已保存 %1（%2 个词，%3 轮，%4）。</translation>
+        <source>Cancelled. The model was not saved.</source>
+        <translation>已取消。模型没有保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled. The model was not saved yet, but its %n finished epoch(s) are kept: Resume continues from there, now or later from File &gt; Resume an Interrupted Training.</source>
+        <translation>
+            <numerusform>已取消。模型尚未保存，但已完成的 %n 轮训练保留了下来：点“继续”可从那里接着训练，也可以以后通过“文件 &gt; 继续中断的训练”继续。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 new words learned.</source>
-        <translation>学到 %1 个新词。</translation>
+        <source>Cancelled before the first epoch ended, so the model was not saved. Its settings are kept: Resume starts it again, now or later from File &gt; Resume an Interrupted Training.</source>
+        <translation>在第一轮结束前已取消，所以模型没有保存。训练设置保留了下来：点“继续”可重新开始，也可以以后通过“文件 &gt; 继续中断的训练”重新开始。</translation>
+    </message>
+    <message>
+        <source>The open model is unchanged.</source>
+        <translation>已打开的模型没有改变。</translation>
+    </message>
+    <message>
+        <source>Cancelled. The finished epochs were discarded; nothing was saved.</source>
+        <translation>已取消。已完成的各轮已丢弃，没有保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2, %3, %4).</source>
+        <translation>已保存 %1（%2，%3，%4）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln word(s)</source>
+        <translation>
+            <numerusform>%Ln 个词</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n epoch(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln new word(s) learned.</source>
+        <translation>
+            <numerusform>学到了 %Ln 个新词。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checked the %1 most frequent old words: on average %2% of their top-%3 neighbours stayed.</source>
@@ -858,40 +916,28 @@
         <translation>已用 %1</translation>
     </message>
     <message>
-        <source>Training: epoch %1 of %2</source>
-        <translation>训练中：第 %1/%2 轮</translation>
-    </message>
-    <message>
-        <source>Finding files…</source>
-        <translation>正在查找文件…</translation>
-    </message>
-    <message>
-        <source>Reading the corpus…</source>
-        <translation>正在读取语料…</translation>
-    </message>
-    <message>
-        <source>Segmenting words…</source>
-        <translation>正在分词…</translation>
-    </message>
-    <message>
-        <source>Building the vocabulary…</source>
-        <translation>正在建立词表…</translation>
-    </message>
-    <message>
-        <source>Preparing the training…</source>
-        <translation>正在准备训练…</translation>
-    </message>
-    <message>
-        <source>Saving the model…</source>
-        <translation>正在保存模型…</translation>
-    </message>
-    <message>
         <source>Cancel training</source>
         <translation>取消训练</translation>
     </message>
     <message>
         <source>Open the model</source>
         <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue this training from its last finished epoch.</source>
+        <translation>从最后完成的一轮接着训练。</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Forget the finished epochs of this training.</source>
+        <translation>丢弃这次训练已完成的各轮。</translation>
     </message>
     <message>
         <source>Open the model when done</source>
@@ -930,6 +976,27 @@
     </message>
 </context>
 <context>
+    <name>ResumeNotice</name>
+    <message>
+        <source>A training was interrupted: %1.</source>
+        <translation>有一个训练被中断了：%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more can be resumed from File &gt; Resume an Interrupted Training.</source>
+        <translation>
+            <numerusform>另有 %n 个可以通过“文件 &gt; 继续中断的训练”继续。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>There are no results to export yet.</source>
@@ -952,10 +1019,6 @@
         <translation>尚未打开模型。</translation>
     </message>
     <message>
-        <source>Searching…</source>
-        <translation>正在搜索…</translation>
-    </message>
-    <message>
         <source>“%1” is not in this model&apos;s vocabulary.</source>
         <translation>“%1”不在这个模型的词汇表中。</translation>
     </message>
@@ -972,156 +1035,16 @@
         <translation>不在词汇表中，已忽略：%1</translation>
     </message>
     <message>
-        <source>Similarity of %1 and %2: %3</source>
-        <translation>%1 和 %2 的相似度：%3</translation>
+        <source> and </source>
+        <translation>和</translation>
     </message>
     <message>
-        <source>The odd one out: %1</source>
-        <translation>不合群的词：%1</translation>
+        <source>%1 need the model&apos;s output layer, and this file has none (only a full gensim model, saved with model.save(), keeps it). Open a full model to use them.</source>
+        <translation>%1需要模型的输出层，而这个文件没有（只有用 model.save() 保存的完整 gensim 模型才有）。请打开完整模型以使用它们。</translation>
     </message>
     <message>
-        <source>Fill in all three words: A − B + C.</source>
-        <translation>请填写三个词：A − B + C。</translation>
-    </message>
-    <message>
-        <source>Type two words to compare.</source>
-        <translation>请输入两个要比较的词。</translation>
-    </message>
-    <message>
-        <source>Type three or more words, separated by spaces.</source>
-        <translation>请输入三个或更多的词，用空格分隔。</translation>
-    </message>
-    <message>
-        <source>Paste a sentence or a paragraph.</source>
-        <translation>请粘贴一个句子或一段文字。</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase.</source>
-        <translation>请输入一个词或短语。</translation>
-    </message>
-    <message>
-        <source>“Words around it” and “Keywords” need the model&apos;s output layer, and this file has none (only a full gensim model, saved with model.save(), keeps it). Open a full model to use them.</source>
-        <translation>“上下文词”和“关键词”需要模型的输出层，而这个文件没有（只有用 model.save() 保存的完整 gensim 模型才有）。请打开完整模型以使用它们。</translation>
-    </message>
-    <message>
-        <source>“Words around it” and “Keywords” are unavailable: this file has no output layer, only word vectors.</source>
-        <translation>“上下文词”和“关键词”不可用：这个文件没有输出层，只有词向量。</translation>
-    </message>
-    <message>
-        <source>Frequency rank</source>
-        <translation>词频排名</translation>
-    </message>
-    <message>
-        <source>Word</source>
-        <translation>词</translation>
-    </message>
-    <message>
-        <source>Similarity</source>
-        <translation>相似度</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation>得分</translation>
-    </message>
-    <message>
-        <source>Similarity to the rest</source>
-        <translation>与其余词的相似度</translation>
-    </message>
-    <message>
-        <source>Probability</source>
-        <translation>概率</translation>
-    </message>
-    <message>
-        <source>Keyword</source>
-        <translation>关键词</translation>
-    </message>
-    <message>
-        <source>Similar words</source>
-        <translation>近义词</translation>
-    </message>
-    <message>
-        <source>The words whose vectors are closest (cosine)</source>
-        <translation>向量最接近（余弦）的词</translation>
-    </message>
-    <message>
-        <source>Analogy</source>
-        <translation>类比</translation>
-    </message>
-    <message>
-        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
-        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
-    </message>
-    <message>
-        <source>The cosine similarity of two words</source>
-        <translation>两个词的余弦相似度</translation>
-    </message>
-    <message>
-        <source>Odd one out</source>
-        <translation>找不同</translation>
-    </message>
-    <message>
-        <source>Which word does not belong with the others</source>
-        <translation>哪个词和其他词不是一类</translation>
-    </message>
-    <message>
-        <source>Words around it</source>
-        <translation>上下文词</translation>
-    </message>
-    <message>
-        <source>The words the model predicts in the context of a word (uses the output layer)</source>
-        <translation>模型预测会出现在这个词周围的词（使用输出层）</translation>
-    </message>
-    <message>
-        <source>Keywords</source>
-        <translation>关键词</translation>
-    </message>
-    <message>
-        <source>The words that best summarise a pasted sentence (uses the output layer)</source>
-        <translation>最能概括所粘贴句子的词（使用输出层）</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase, e.g. %1</source>
-        <translation>输入一个词或短语，例如 %1</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase</source>
-        <translation>输入一个词或短语</translation>
-    </message>
-    <message>
-        <source>A, e.g. 国王</source>
-        <translation>A，例如 国王</translation>
-    </message>
-    <message>
-        <source>B, e.g. 男人</source>
-        <translation>B，例如 男人</translation>
-    </message>
-    <message>
-        <source>C, e.g. 女人</source>
-        <translation>C，例如 女人</translation>
-    </message>
-    <message>
-        <source>3CosAdd adds and subtracts vectors; 3CosMul (Levy &amp; Goldberg) multiplies similarities and is often more accurate</source>
-        <translation>3CosAdd 对向量做加减；3CosMul（Levy &amp; Goldberg）把相似度相乘，通常更准确</translation>
-    </message>
-    <message>
-        <source>first word</source>
-        <translation>第一个词</translation>
-    </message>
-    <message>
-        <source>second word</source>
-        <translation>第二个词</translation>
-    </message>
-    <message>
-        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
-        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
-    </message>
-    <message>
-        <source>a word, e.g. 吃</source>
-        <translation>一个词，例如 吃</translation>
-    </message>
-    <message>
-        <source>Paste a sentence or a paragraph</source>
-        <translation>粘贴一个句子或一段文字</translation>
+        <source>%1 are unavailable: this file has no output layer, only word vectors.</source>
+        <translation>%1不可用：这个文件没有输出层，只有词向量。</translation>
     </message>
     <message>
         <source>Top</source>
@@ -1211,6 +1134,42 @@
         <translation>%1 已存在。用新模型替换它吗？</translation>
     </message>
     <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Choose another place next to “Save as” (%1).</source>
+        <translation>请在“保存为”处选择别的位置（%1）。</translation>
+    </message>
+    <message>
+        <source>These are the settings of the training being resumed, which saves to %1; they cannot change now. To train with other settings, start a new training.</source>
+        <translation>这是正在继续的训练（保存到 %1）的设置，现在不能更改。要用其他设置训练，请开始一次新的训练。</translation>
+    </message>
+    <message>
+        <source>It continues training %1.</source>
+        <translation>它在 %1 的基础上继续训练。</translation>
+    </message>
+    <message>
+        <source>The preview is for new trainings; this one already started.</source>
+        <translation>预览只用于新的训练；这个训练已经开始了。</translation>
+    </message>
+    <message>
+        <source>This training can no longer be resumed.</source>
+        <translation>这个训练已无法继续。</translation>
+    </message>
+    <message>
+        <source>Its checkpoint is gone; start a new training.</source>
+        <translation>它的检查点已不存在；请开始一次新的训练。</translation>
+    </message>
+    <message>
+        <source>Discard the finished epochs?</source>
+        <translation>丢弃已完成的各轮？</translation>
+    </message>
+    <message>
+        <source>The finished epochs of this training are deleted and it can no longer be resumed.</source>
+        <translation>这次训练已完成的各轮将被删除，之后无法再继续。</translation>
+    </message>
+    <message>
         <source>Stop training?</source>
         <translation>停止训练？</translation>
     </message>
@@ -1249,6 +1208,15 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingResume</name>
+    <message numerus="yes">
+        <source>%1 — %2 of %n epoch(s) done, stopped %3</source>
+        <translation>
+            <numerusform>%1 — 已完成 %2/%n 轮，停止于 %3</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1296,6 +1264,284 @@
     <message>
         <source>The details were written to the log. Please report it.</source>
         <translation>详细信息已写入日志，请报告这个问题。</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>已取消打开 %1。</translation>
+    </message>
+    <message>
+        <source>Preparing the search…</source>
+        <translation>正在准备搜索…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No model open. Use File &gt; Open or drop a model file here.</source>
+        <translation>尚未打开模型。请用“文件 &gt; 打开”，或把模型文件拖到这里。</translation>
+    </message>
+    <message>
+        <source>word2vec C binary</source>
+        <translation>word2vec C 二进制格式</translation>
+    </message>
+    <message>
+        <source>word2vec C text</source>
+        <translation>word2vec C 文本格式</translation>
+    </message>
+    <message>
+        <source>word2vec text without a header line</source>
+        <translation>无首行的 word2vec 文本格式</translation>
+    </message>
+    <message>
+        <source>gensim %1 Word2Vec model</source>
+        <translation>gensim %1 Word2Vec 模型</translation>
+    </message>
+    <message>
+        <source>gensim %1 KeyedVectors</source>
+        <translation>gensim %1 KeyedVectors（词向量）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 words × %3 dimensions · %4</source>
+        <translation>%1 · %2 个词 × %3 维 · %4</translation>
+    </message>
+</context>
+<context>
+    <name>modes</name>
+    <message>
+        <source>Similar words</source>
+        <translation>近义词</translation>
+    </message>
+    <message>
+        <source>The words whose vectors are closest (cosine)</source>
+        <translation>向量最接近（余弦）的词</translation>
+    </message>
+    <message>
+        <source>Type a word or a phrase, e.g. %1</source>
+        <translation>输入一个词或短语，例如 %1</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Analogy</source>
+        <translation>类比</translation>
+    </message>
+    <message>
+        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
+        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
+    </message>
+    <message>
+        <source>A, e.g. 国王</source>
+        <translation>A，例如 国王</translation>
+    </message>
+    <message>
+        <source>B, e.g. 男人</source>
+        <translation>B，例如 男人</translation>
+    </message>
+    <message>
+        <source>C, e.g. 女人</source>
+        <translation>C，例如 女人</translation>
+    </message>
+    <message>
+        <source>Fill in all three words: A − B + C.</source>
+        <translation>请填写三个词：A − B + C。</translation>
+    </message>
+    <message>
+        <source>3CosAdd adds and subtracts vectors; 3CosMul (Levy &amp; Goldberg) multiplies similarities and is often more accurate</source>
+        <translation>3CosAdd 对向量做加减；3CosMul（Levy &amp; Goldberg）把相似度相乘，通常更准确</translation>
+    </message>
+    <message>
+        <source>Similarity of %1 and %2: %3</source>
+        <translation>%1 和 %2 的相似度：%3</translation>
+    </message>
+    <message>
+        <source>The cosine similarity of two words</source>
+        <translation>两个词的余弦相似度</translation>
+    </message>
+    <message>
+        <source>first word</source>
+        <translation>第一个词</translation>
+    </message>
+    <message>
+        <source>second word</source>
+        <translation>第二个词</translation>
+    </message>
+    <message>
+        <source>Type two words to compare.</source>
+        <translation>请输入两个要比较的词。</translation>
+    </message>
+    <message>
+        <source>The odd one out: %1</source>
+        <translation>不合群的词：%1</translation>
+    </message>
+    <message>
+        <source>Odd one out</source>
+        <translation>找不同</translation>
+    </message>
+    <message>
+        <source>Which word does not belong with the others</source>
+        <translation>哪个词和其他词不是一类</translation>
+    </message>
+    <message>
+        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
+        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
+    </message>
+    <message>
+        <source>Similarity to the rest</source>
+        <translation>与其余词的相似度</translation>
+    </message>
+    <message>
+        <source>Type three or more words, separated by spaces.</source>
+        <translation>请输入三个或更多的词，用空格分隔。</translation>
+    </message>
+    <message>
+        <source>Words around it</source>
+        <translation>上下文词</translation>
+    </message>
+    <message>
+        <source>The words the model predicts in the context of a word (uses the output layer)</source>
+        <translation>模型预测会出现在这个词周围的词（使用输出层）</translation>
+    </message>
+    <message>
+        <source>a word, e.g. 吃</source>
+        <translation>一个词，例如 吃</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>The words that best summarise a pasted sentence (uses the output layer)</source>
+        <translation>最能概括所粘贴句子的词（使用输出层）</translation>
+    </message>
+    <message>
+        <source>Paste a sentence or a paragraph</source>
+        <translation>粘贴一个句子或一段文字</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Paste a sentence or a paragraph.</source>
+        <translation>请粘贴一个句子或一段文字。</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>Type a word or a phrase.</source>
+        <translation>请输入一个词或短语。</translation>
+    </message>
+    <message>
+        <source>Frequency rank</source>
+        <translation>词频排名</translation>
+    </message>
+</context>
+<context>
+    <name>stages</name>
+    <message>
+        <source>Opening the model…</source>
+        <translation>正在打开模型…</translation>
+    </message>
+    <message>
+        <source>Reading the model…</source>
+        <translation>正在读取模型…</translation>
+    </message>
+    <message>
+        <source>Reading the vectors…</source>
+        <translation>正在读取词向量…</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>已打开</translation>
+    </message>
+    <message>
+        <source>Opened from the cache</source>
+        <translation>已从缓存打开</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>正在写入…</translation>
+    </message>
+    <message>
+        <source>Computing vector lengths…</source>
+        <translation>正在计算向量长度…</translation>
+    </message>
+    <message>
+        <source>Indexing the vocabulary…</source>
+        <translation>正在为词表建立索引…</translation>
+    </message>
+    <message>
+        <source>Building the search index…</source>
+        <translation>正在建立搜索索引…</translation>
+    </message>
+    <message>
+        <source>Finding neighbours…</source>
+        <translation>正在查找近义词…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Finding files…</source>
+        <translation>正在查找文件…</translation>
+    </message>
+    <message>
+        <source>Reading the corpus…</source>
+        <translation>正在读取语料…</translation>
+    </message>
+    <message>
+        <source>Segmenting words…</source>
+        <translation>正在分词…</translation>
+    </message>
+    <message>
+        <source>Building the vocabulary…</source>
+        <translation>正在建立词表…</translation>
+    </message>
+    <message>
+        <source>Preparing the training…</source>
+        <translation>正在准备训练…</translation>
+    </message>
+    <message>
+        <source>Training: epoch %1 of %2</source>
+        <translation>训练中：第 %1/%2 轮</translation>
+    </message>
+    <message>
+        <source>Saving the model…</source>
+        <translation>正在保存模型…</translation>
+    </message>
+    <message>
+        <source>Projecting %1 words…</source>
+        <translation>正在投影 %1 个词…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>处理中…</translation>
     </message>
 </context>
 </TS>

@@ -146,7 +146,7 @@ def _open_c(path: Path, kind: str, compression: str | None, report: Reporter, ca
     label = _FORMAT_LABELS[kind] + {"gzip": ", gzip-compressed", "bz2": ", bz2-compressed"}.get(compression or "", "")
     info = ModelInfo(path=path, format=kind, format_label=label, vocab_size=len(kv.index_to_key),
                      dims=int(kv.vector_size), compression=compression, files=(path,),
-                     replaced_bytes=raw.replaced_bytes, warnings=tuple(warnings))
+                     replaced_bytes=raw.replaced_bytes, warnings=tuple(warnings), cache_key=ident)
     model = LoadedModel(wv=kv, info=info)
     if ident is not None:
         _store_cache(ident, model)
@@ -201,7 +201,7 @@ def _open_pickle(path: Path, report: Reporter, cancel: CancelToken | None, use_c
         sample=_float(p.get("sample")), epochs=_int(p.get("epochs")), alpha=_float(p.get("alpha")),
         corpus_words=_int(p.get("corpus_total_words")) or None, corpus_count=_int(p.get("corpus_count")) or None,
         has_counts=has_counts, files=tuple(state.files), warnings=tuple(warnings),
-        extra={"params": dict(p), "class": state.top_class},
+        extra={"params": dict(p), "class": state.top_class}, cache_key=ident,
     )
     model = LoadedModel(wv=kv, info=info, syn1=syn1, syn1neg=syn1neg)
     if ident is not None:

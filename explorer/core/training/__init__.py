@@ -34,6 +34,7 @@ from explorer.core.training.drift import DriftReport, WordDrift, neighbour_drift
 from explorer.core.training.incremental import trainable_model
 from explorer.core.training.output import check_output
 from explorer.core.training.preview import (
+    FEW_WORDS,
     TrainingPreview,
     estimate_words_per_second,
     preview,
@@ -49,9 +50,10 @@ from explorer.core.training.scan import (
 )
 
 __all__ = [
-    "CHECKPOINT_STATE", "MAX_SENTENCE_WORDS", "PARAM_HELP", "PARAM_HELP_ZH", "PRESETS", "PRESET_LABELS",
-    "PRESET_LABELS_ZH", "CorpusCounts", "DriftReport", "EpochStats", "InterruptedTraining", "TrainConfig",
-    "TrainResult", "TrainingPreview", "WordDrift", "check_output", "checkpoint_dir_for", "checkpoints_root",
-    "corpus_path", "discard_checkpoint", "estimate_words_per_second", "interrupted_trainings", "neighbour_drift",
-    "preview", "read_checkpoint", "resume", "save_model_atomically", "scan_corpus", "train", "trainable_model",
+    "CHECKPOINT_STATE", "FEW_WORDS", "MAX_SENTENCE_WORDS", "PARAM_HELP", "PARAM_HELP_ZH", "PRESETS",
+    "PRESET_LABELS", "PRESET_LABELS_ZH", "CorpusCounts", "DriftReport", "EpochStats", "InterruptedTraining",
+    "TrainConfig", "TrainResult", "TrainingPreview", "WordDrift", "check_output", "checkpoint_dir_for",
+    "checkpoints_root", "corpus_path", "discard_checkpoint", "estimate_words_per_second", "interrupted_trainings",
+    "neighbour_drift", "preview", "read_checkpoint", "resume", "save_model_atomically", "scan_corpus", "train",
+    "trainable_model",
 ]

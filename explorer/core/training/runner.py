@@ -56,7 +56,7 @@ def train(
     """Train a model on a segmented corpus (or continue training ``base`` on it) and save it to ``output``.
 
     Stages reported: "vocabulary" (bytes scanned; instant when the corpus was scanned before), "preparing"
-    (bytes cut into slices), "epoch i/N" (done/total = words over the whole run, so one bar covers all
+    (bytes cut into slices), Stage.epoch(i, N) (done/total = words over the whole run, so one bar covers all
     epochs; up to 5 reports a second, from the training threads), "saving". Raises Cancelled within about
     a second when ``cancel`` fires; ``output`` is then untouched and no temporary file is left. With
     ``checkpoint_dir`` the model is checkpointed after every epoch and ``resume(checkpoint_dir)`` continues
@@ -67,8 +67,9 @@ def train(
     ``wv.vectors_lockf``: 0 for old words, 1 for new), so their neighbours among old words cannot change; the
     output layer keeps learning. For hierarchical softmax the old words keep their Huffman paths and the new
     words get a subtree of their own (see incremental.py). ``engine``: "slices" (gensim's C++ corpus_file
-    loop on slices of the corpus; the fast default) or "iterable" (gensim's train() on a streamed corpus;
-    slower, kept for comparison).
+    loop on slices of the corpus; the fast default, used only if the gensim internals check passes, see
+    gensim_internals), "gensim" (gensim's own Word2Vec.train on the corpus file, epoch by epoch: the fallback;
+    reports and cancels between epochs) or "iterable" (gensim's train() on a streamed corpus; slower).
     """
     t_start = time.perf_counter()
     cancel = cancel or CancelToken()

@@ -87,7 +87,7 @@ def run() -> int:
         shoot("neighbours", Query("neighbours", ("酒店",), 20))
         if language == "en":
             shoot("analogy", Query("analogy", ("曹操", "魏", "吴"), 15, "3cosadd"))
-            window.model_dock.raise_()
+            window.show_tab(window.model_panel)
             shoot("model")
             saved.extend(shoot_training(window, wait_for, settle))
         window.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -290,9 +291,27 @@ class SearchPanel(QWidget):
             writer.writerow([row.cell(i) for i in range(len(self.results.headers))])
         return buffer.getvalue()
 
-    def export_csv_to(self, path: Path) -> None:
+    def export_csv_to(self, path: Path) -> Path:
+        """Write the results as CSV to ``path`` (".csv" added when the name has no extension), after comment
+        lines naming the query, the model and the date; returns the path written."""
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_name(path.name + ".csv")
+        lines = [f"# Word2Vec Explorer: {self._export_query_text()}"]
+        if self.model is not None:
+            lines.append(f"# model: {self.model.info.path.name}")
+        lines.append(f"# exported: {datetime.now().astimezone().isoformat(timespec='seconds')}")
         # utf-8-sig so that spreadsheet programs read Chinese correctly.
-        Path(path).write_text(self.results_as_text(","), encoding="utf-8-sig")
+        path.write_text("\n".join(lines) + "\n" + self.results_as_text(","), encoding="utf-8-sig")
+        return path
+
+    def _export_query_text(self) -> str:
+        outcome = self._outcome
+        if outcome is None:
+            return ""
+        query = outcome.query
+        text = f"{query.mode} " + " | ".join(query.inputs)
+        return text + (f" (top {query.topn})" if modes.get(query.mode).topn else "")
 
     def export_csv(self) -> None:
         if not self.results.rows:
@@ -302,9 +321,11 @@ class SearchPanel(QWidget):
                                                   self.tr("CSV files") + " (*.csv)")
         if filename:
             try:
-                self.export_csv_to(Path(filename))
+                saved = self.export_csv_to(Path(filename))
             except OSError as err:
                 messages.error(self, self.tr("Could not save %1: %2").replace("%1", filename).replace("%2", str(err)))
+                return
+            self.busy_label.setText(self.tr("Saved %1").replace("%1", str(saved)))
 
     def save_settings(self) -> None:
         if self._settings is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QSplitter, QTabWidget, QWidget,
 )
@@ -620,9 +620,14 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         splitter = self._settings.value("window/splitter")
-        if not isinstance(splitter, QByteArray) or not self.splitter.restoreState(splitter):
-            # first launch: the plot gets a little more room than the table
-            self.splitter.setSizes([int(self.width() * 0.45), int(self.width() * 0.55)])
+        self._split_on_show = not isinstance(splitter, QByteArray) or not self.splitter.restoreState(splitter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._split_on_show:  # first launch, at the size the window really has: the plot gets the most room
+            self._split_on_show = False
+            table = max(self.search_panel.minimumSizeHint().width(), min(int(self.width() * 0.4), 520))
+            self.splitter.setSizes([table, max(self.width() - table, 1)])
 
     def save_settings(self) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())

@@ -20,7 +20,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QEvent, QLocale, QPointF, QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QStaticText
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QLabel, QPushButton, QSpinBox, QStackedWidget, QToolTip, QVBoxLayout, QWidget,
+    QCheckBox, QFileDialog, QLabel, QSpinBox, QStackedWidget, QToolButton, QToolTip, QVBoxLayout, QWidget,
 )
 
 from explorer.core.io.model import LoadedModel
@@ -344,9 +344,10 @@ class PlotPanel(QWidget):
         self.background_box.toggled.connect(self._remember_background)
         self.background_k.editingFinished.connect(self._replot_if_background)
         self.background_k.editingFinished.connect(self._remember_background)
-        self.fit_button = QPushButton(self)
+        # Tool buttons, as wide as their text: the controls then fit one row in a 1024 px window.
+        self.fit_button = QToolButton(self)
         self.fit_button.clicked.connect(self.fit_view)
-        self.export_button = QPushButton(self)
+        self.export_button = QToolButton(self)
         self.export_button.clicked.connect(self.export_dialog)
         self.status = QLabel(self)
         self.status.setObjectName("plotStatus")
@@ -657,11 +658,14 @@ class PlotPanel(QWidget):
             return
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         xy = data.background_xy
-        in_view = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+        px_w, px_h = self.view_box.viewPixelSize()
+        # Only points whose label (centred above them, a few characters wide) stays inside the view.
+        margin_x, margin_y = 26 * px_w, 16 * px_h
+        in_view = np.flatnonzero((xy[:, 0] >= x0 + margin_x) & (xy[:, 0] <= x1 - margin_x) & (xy[:, 1] >= y0)
+                                 & (xy[:, 1] <= y1 - margin_y))
         taken = set(data.request.words)
         # Background words are in frequency order, so the first ones in view are the most frequent there.
         # One label per screen cell keeps them readable; cells holding a result point stay free.
-        px_w, px_h = self.view_box.viewPixelSize()
         cell_w, cell_h = max(px_w, 1e-12) * 64, max(px_h, 1e-12) * 18
         cells = np.floor((xy[in_view] - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
         keys = cells[:, 0] * 1_000_003 + cells[:, 1]

@@ -51,11 +51,21 @@ def _run(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("w2v: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("w2v: there is not enough memory for this. Close other programs or use a smaller model.",
+              file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (`w2v ... | head`): not an error. Point stdout at nothing so the
         # interpreter's final flush does not complain again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as err:  # noqa: BLE001 - a bug: one sentence for the user, the traceback only on request
+        if os.environ.get("W2V_DEBUG"):
+            raise
+        print(f"w2v: unexpected error ({type(err).__name__}: {err}). This is a bug in Word2Vec Explorer; "
+              "please report it with the command you ran (W2V_DEBUG=1 shows the details).", file=sys.stderr)
+        return 3
     return int(result or 0)
 
 

@@ -109,8 +109,8 @@ def label_order(request: PlotRequest) -> list[int]:
     rank = {"query": 0, "input": 1, "odd": 1}
 
     def key(i: int) -> tuple[int, float, int]:
-        score = request.scores[i] if i < len(request.scores) and request.scores[i] is not None else float("-inf")
-        return rank.get(request.roles[i], 2), -float(score), i
+        score = request.scores[i] if i < len(request.scores) else None
+        return rank.get(request.roles[i], 2), -(score if score is not None else float("-inf")), i
 
     return sorted(range(len(request.words)), key=key)
 

@@ -672,7 +672,9 @@ class PlotPanel(QWidget):
         occupied = set()
         if len(data.xy):
             query_cells = np.floor((data.xy - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
-            occupied = set((query_cells[:, 0] * 1_000_003 + query_cells[:, 1]).tolist())
+            # A result's label sits right of and above its point: keep those cells free of background labels too.
+            occupied = {int((query_cells[i, 0] + dx) * 1_000_003 + query_cells[i, 1] + dy)
+                        for i in range(len(query_cells)) for dx in (-1, 0, 1) for dy in (0, 1)}
         _unique, first = np.unique(keys, return_index=True)
         first.sort()
         chosen = [int(in_view[j]) for j in first

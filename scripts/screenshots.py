@@ -36,6 +36,7 @@ def run() -> int:
     os.environ.setdefault("W2V_EXPLORER_CONFIG_DIR", tempfile.mkdtemp(prefix="w2v-shots-"))
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from explorer.core.examples import examples
     from explorer.ui import i18n
     from explorer.ui.app import create_application
     from explorer.ui.main_window import MainWindow, demo_model_path
@@ -88,8 +89,10 @@ def run() -> int:
             window.grab().save(str(path))
             saved.append(path)
 
-        shoot("neighbours", Query("neighbours", ("酒店",), 20))
-        shoot("analogy", Query("analogy", ("曹操", "魏", "吴"), 15, "3cosadd"))
+        # the README's examples: chosen from the model by explorer.core.examples, checked by its tests
+        offered = examples(window.current_model)
+        shoot("neighbours", Query("neighbours", offered["neighbours"], 20))
+        shoot("analogy", Query("analogy", offered["analogy"], 15, "3cosadd"))
         if size == SIZES[1]:
             window.show_tab(window.model_panel)
             shoot("model")

@@ -29,6 +29,7 @@ from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
 from explorer.ui.cache_dialog import CacheDialog
+from explorer.ui.help import HelpActions
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
 from explorer.ui.widgets.file_filter import droppable, model_file_dialog
@@ -479,6 +480,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.about_action)
+        self.help_actions = HelpActions(self)  # Guide (F1) and Keyboard Shortcuts, before About
         self._update_recent_menu()
 
     def retranslate(self) -> None:
@@ -489,6 +491,7 @@ class MainWindow(QMainWindow):
         self.go_menu.setTitle(self.tr("&Go"))
         self.view_menu.setTitle(self.tr("&View"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.help_actions.retranslate()
         self.recent_menu.setTitle(self.tr("Open &Recent"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.open_action.setText(self.tr("&Open Model…"))

@@ -226,6 +226,25 @@
     </message>
 </context>
 <context>
+    <name>HistoryButton</name>
+    <message>
+        <source>(no searches yet)</source>
+        <translation>（还没有搜索）</translation>
+    </message>
+    <message>
+        <source>Clear History</source>
+        <translation>清除历史记录</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Recent searches, kept between sessions</source>
+        <translation>最近的搜索，关闭程序后仍保留</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Several models were dropped; opening %1.</source>
@@ -992,6 +1011,21 @@
     </message>
 </context>
 <context>
+    <name>ResultsModel</name>
+    <message>
+        <source>How often the word occurs in the training text; words seen fewer than %1 times have noisy vectors and are marked</source>
+        <translation>这个词在训练文本中出现的次数；出现少于 %1 次的词向量不可靠，会被标出</translation>
+    </message>
+    <message>
+        <source>%1 (rare)</source>
+        <translation>%1（罕见）</translation>
+    </message>
+    <message>
+        <source>Seen only %1 times in training: its vector is noisy, so treat this result with care.</source>
+        <translation>训练中只出现了 %1 次：它的向量不可靠，请谨慎看待这个结果。</translation>
+    </message>
+</context>
+<context>
     <name>ResumeNotice</name>
     <message>
         <source>A training was interrupted: %1.</source>
@@ -1053,6 +1087,22 @@
     <message>
         <source>not in the vocabulary, ignored: %1</source>
         <translation>不在词汇表中，已忽略：%1</translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+Enter)</source>
+        <translation>搜索 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Enter starts a new line; Ctrl+Enter searches</source>
+        <translation>Enter 换行；Ctrl+Enter 搜索</translation>
+    </message>
+    <message>
+        <source>Search (Enter)</source>
+        <translation>搜索 (Enter)</translation>
+    </message>
+    <message>
+        <source>These results are for “%1”, not for what the box says now. Press Enter to search.</source>
+        <translation>下面是“%1”的结果，不是输入框里现在的内容。按 Enter 搜索。</translation>
     </message>
     <message>
         <source> and </source>
@@ -1240,6 +1290,101 @@
     </message>
 </context>
 <context>
+    <name>help</name>
+    <message>
+        <source>Type a word: the words used in the most similar contexts come first. A phrase or a word the model lacks is split into words it knows, and their average is searched.</source>
+        <translation>输入一个词：上下文最相似的词排在最前。短语或模型里没有的词会被切分成模型认识的词，再搜索它们的平均。</translation>
+    </message>
+    <message>
+        <source>B is to A as C is to what? The answer is the word nearest to A − B + C.</source>
+        <translation>B 之于 A，相当于 C 之于什么？答案是最接近 A − B + C 的词。</translation>
+    </message>
+    <message>
+        <source>How close two words are, from −1 to 1; the plot shows each word among its own neighbours.</source>
+        <translation>两个词有多接近，取值 −1 到 1；图中显示每个词和它自己的近义词。</translation>
+    </message>
+    <message>
+        <source>Type three or more words: the one least like the others is named.</source>
+        <translation>输入三个或更多的词：找出和其他词最不像的那个。</translation>
+    </message>
+    <message>
+        <source>The words the model expects next to this word in a sentence (its output layer, not its vector).</source>
+        <translation>模型预测在句子中出现在这个词旁边的词（使用输出层，而不是词向量）。</translation>
+    </message>
+    <message>
+        <source>Paste a sentence and press Ctrl+Enter: its words ranked by how much they say about it; stop words such as 的 and 很 are left out unless you choose “All words”.</source>
+        <translation>粘贴一句话并按 Ctrl+Enter：按各个词对这句话的代表程度排序；除非选择“所有词”，“的”“很”等停用词会被略去。</translation>
+    </message>
+    <message>
+        <source>Choose a mode on the left of the search row, type, and press Enter. Double-click a result to search it. Results of words seen rarely in training are marked (rare): their vectors are noisy.</source>
+        <translation>在搜索栏左边选择模式，输入后按 Enter。双击结果可以继续搜索它。训练中很少出现的词会标为（罕见）：它们的向量不可靠。</translation>
+    </message>
+    <message>
+        <source>How to use Word2Vec Explorer</source>
+        <translation>如何使用词向量探索器</translation>
+    </message>
+    <message>
+        <source>Try it on this model:</source>
+        <translation>在当前模型上试试：</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Find the keywords of a pasted sentence</source>
+        <translation>找出所粘贴句子的关键词</translation>
+    </message>
+    <message>
+        <source>Search a result word</source>
+        <translation>搜索结果中的词</translation>
+    </message>
+    <message>
+        <source>Double-click, or Enter on the row</source>
+        <translation>双击，或在该行按 Enter</translation>
+    </message>
+    <message>
+        <source>Copy the selected results</source>
+        <translation>复制选中的结果</translation>
+    </message>
+    <message>
+        <source>Accept a completion</source>
+        <translation>接受补全</translation>
+    </message>
+    <message>
+        <source>Down, then Enter</source>
+        <translation>按下方向键，再按 Enter</translation>
+    </message>
+    <message>
+        <source>Guide</source>
+        <translation>使用指南</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>&amp;Guide</source>
+        <translation>使用指南(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
         <source>Problem</source>
@@ -1357,20 +1502,24 @@
         <translation>类比</translation>
     </message>
     <message>
-        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
-        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
+        <source>“%1” is not in the vocabulary. Showing the words nearest to the average of: %2</source>
+        <translation>“%1”不在词表中。下面是与这些词的平均最接近的词：%2</translation>
     </message>
     <message>
-        <source>A, e.g. 国王</source>
-        <translation>A，例如 国王</translation>
+        <source>A − B + C: B is to A as C is to what?</source>
+        <translation>A − B + C：B 之于 A，相当于 C 之于什么？</translation>
     </message>
     <message>
-        <source>B, e.g. 男人</source>
-        <translation>B，例如 男人</translation>
+        <source>A, e.g. %1</source>
+        <translation>A，例如 %1</translation>
     </message>
     <message>
-        <source>C, e.g. 女人</source>
-        <translation>C，例如 女人</translation>
+        <source>B, e.g. %1</source>
+        <translation>B，例如 %1</translation>
+    </message>
+    <message>
+        <source>C, e.g. %1</source>
+        <translation>C，例如 %1</translation>
     </message>
     <message>
         <source>Fill in all three words: A − B + C.</source>
@@ -1413,8 +1562,8 @@
         <translation>哪个词和其他词不是一类</translation>
     </message>
     <message>
-        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
-        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
+        <source>words separated by spaces, e.g. %1</source>
+        <translation>用空格分隔的词，例如 %1</translation>
     </message>
     <message>
         <source>Similarity to the rest</source>
@@ -1457,6 +1606,22 @@
         <translation>关键词</translation>
     </message>
     <message>
+        <source>How much better this word predicts the sentence&apos;s other words than an ordinary word does (output layer, mean log-probability); higher says more about this sentence</source>
+        <translation>这个词预测句中其他词的能力比普通词强多少（输出层，平均对数概率）；越高越能代表这句话</translation>
+    </message>
+    <message>
+        <source>Skip stop words</source>
+        <translation>略去停用词</translation>
+    </message>
+    <message>
+        <source>All words</source>
+        <translation>所有词</translation>
+    </message>
+    <message>
+        <source>Stop words (的, 很, 也, 好, 还 …) say little about a sentence&apos;s topic</source>
+        <translation>停用词（的、很、也、好、还 …）几乎不说明句子的主题</translation>
+    </message>
+    <message>
         <source>Paste a sentence or a paragraph.</source>
         <translation>请粘贴一个句子或一段文字。</translation>
     </message>
@@ -1471,6 +1636,10 @@
     <message>
         <source>Type a word or a phrase.</source>
         <translation>请输入一个词或短语。</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>词频</translation>
     </message>
     <message>
         <source>Frequency rank</source>

@@ -23,6 +23,7 @@ from explorer.core.query.scoring import (
     safe_norms,
     top_from_scores,
 )
+from explorer.core.query.spelling import MAX_WORD_LEN
 from explorer.core.query.vocab import (
     is_content,
     segment,
@@ -74,6 +75,7 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
     if not text:
         raise QueryError("Type a word or a phrase to look up.")
     vocab = model.wv.key_to_index
+    suggestions: tuple[str, ...] = ()
     if text in vocab:
         used, unknown = [text], list[str]()
     else:
@@ -84,11 +86,13 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
         if not used or (one_token and sum(map(len, used)) < sum(map(len, unknown))):
             raise WordNotInVocabulary(text, suggest(model, text, 10))
         used = list(dict.fromkeys(used))
+        # a typo (微博 for 微信) is answered from its pieces all the same; say what it may have meant
+        suggestions = suggest(model, text, 10) if one_token and len(text) <= MAX_WORD_LEN else ()
     mean = query_vector(model, used, [1.0] * len(used))
     exclude = {int(vocab[w]) for w in used}
     top = top_k(model, mean, n, exclude, restrict)
     return Neighbours(query=text, neighbours=rows(model, top), used=tuple(used), unknown=tuple(unknown),
-                      restrict=restrict)
+                      restrict=restrict, suggestions=suggestions)
 
 
 def neighbours_of_vector(model: LoadedModel, vector: np.ndarray, n: int = 10, restrict: int | None = None,

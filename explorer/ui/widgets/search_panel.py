@@ -165,8 +165,8 @@ class SearchPanel(QWidget):
         self.busy_label = QLabel(self)
         self.busy_label.setObjectName("busyLabel")
 
-        # Two rows: the mode and its settings, then the inputs at full width with Search beside them; one row
-        # made the window at least 1,085 px wide and squeezed the analogy fields.
+        # Two rows: the mode, its settings and Search, then the inputs at full width; one row made the window
+        # at least 1,085 px wide and squeezed the analogy fields.
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.forward_button)
@@ -175,9 +175,9 @@ class SearchPanel(QWidget):
         top.addStretch(1)
         top.addWidget(self._topn_label)
         top.addWidget(self.topn_spin)
+        top.addWidget(self.search_button)
         inputs = QHBoxLayout()
         inputs.addWidget(self.stack, 1)
-        inputs.addWidget(self.search_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.busy_label, 1)
         bottom.addWidget(self.copy_button)
@@ -573,8 +573,10 @@ class SearchPanel(QWidget):
                 widget.textChanged.connect(self._update_stale)
                 widget.textChanged.connect(self._postpone_speller)
                 if len(spec.fields) > 1:
-                    # wide enough for a four-character word and its hint, and fixed, so the row never moves
-                    width = QFontMetrics(widget.font()).horizontalAdvance("A, e.g. 国王国王") + 40
+                    # wide enough for a four-character word or its hint (the hint goes when one types), room for
+                    # the clear button, and fixed, so the row never moves; small enough for an 800 px window
+                    metrics = QFontMetrics(widget.font())
+                    width = max(metrics.horizontalAdvance("A, e.g. 国王"), metrics.horizontalAdvance("国王国王")) + 28
                     widget.setMinimumWidth(width)
                     widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             widget.setObjectName(f"{spec.name}_{f.name}")

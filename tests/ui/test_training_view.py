@@ -386,7 +386,7 @@ def test_the_output_cannot_be_one_of_the_texts(qtbot, corpus_dir, captured) -> N
     asked: list[str] = []
     dialog.ask = lambda title, question: asked.append(title) is None
     dialog.train_button.click()
-    assert [m.level for m in captured] == ["error"] and "one of the files to train on" in captured[0].text
+    assert [m.level for m in captured] == ["error"] and "one of the files being read" in captured[0].text
     assert asked == [] and not dialog.training  # refused before the overwrite question, nothing started
     wait_stopped(qtbot, dialog)
     assert text.read_bytes() == before

@@ -85,8 +85,8 @@ def train(
     counts = scan_corpus(corpus, report, cancel)
     cancel.raise_if_cancelled()
     state: dict[str, Any] = {
-        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]), "output": str(output),
-        "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
+        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]),
+        "output": str(output), "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
         "base": None, "keep_known_fixed": bool(keep_known_fixed), "n_old": 0, "engine": engine,
     }
     before: KeyedVectors | None = None
@@ -160,7 +160,8 @@ def _run_and_save(model: Word2Vec, counts: CorpusCounts, config: TrainConfig, ou
             run.run_epochs()
             cancel.raise_if_cancelled()
             report(0, 1, "saving")
-            save_model_atomically(model, output, cancel)
+            cancel.raise_if_cancelled()
+            save_model_atomically(model, output)
             report(1, 1, "saving")
             if ckpt is not None:
                 checkpoints.mark_finished(ckpt, state)

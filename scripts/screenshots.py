@@ -1,7 +1,7 @@
-"""Run the window under Xvfb on the built-in demo model and save screenshots of the main views to docs/.
+"""Run the window under Xvfb on the built-in demo model and save screenshots of the main views to docs/:
+at 1024x768 (a small laptop) and 1600x1000, in English and Chinese, plus the training dialog.
 
     .venv/bin/python scripts/screenshots.py            # re-runs itself under xvfb-run when there is no display
-    .venv/bin/python scripts/screenshots.py --lang zh_CN
 
 Settings go to a temporary folder, so the screenshots never touch (or depend on) the user's own.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-SIZE = (1440, 860)
+SIZES = ((1024, 768), (1600, 1000))
 
 
 def _under_xvfb() -> int:
@@ -62,18 +62,22 @@ def run() -> int:
         print("no demo model in resources/demo/", file=sys.stderr)
         return 1
     saved: list[Path] = []
-    for language in ("en", "zh_CN"):
+    for language, size in ((language, size) for language in ("en", "zh_CN") for size in SIZES):
         i18n.set_language(language)
         settings = open_settings()
         settings.clear()
         window = MainWindow(settings=settings)
-        window.resize(*SIZE)
+        window.resize(*size)
         window.show()
+        suffix = f"-{size[0]}x{size[1]}" + ("" if language == "en" else "-zh")
+        if size == SIZES[0]:  # before a model is open: the plot's empty state
+            settle()
+            saved.append(DOCS / f"screenshot-empty{suffix}.png")
+            window.grab().save(str(saved[-1]))
         window.open_model_path(demo)
         wait_for(window.model_changed)
         window.plot_panel.set_background(True, 4000)
         wait_for(window.plot_panel.plot_ready)
-        suffix = "" if language == "en" else "-zh"
 
         def shoot(name: str, query: Query | None = None) -> None:
             if query is not None:
@@ -88,10 +92,11 @@ def run() -> int:
         # the README's examples: chosen from the model by explorer.core.examples, checked by its tests
         offered = examples(window.current_model)
         shoot("neighbours", Query("neighbours", offered["neighbours"], 20))
-        if language == "en":
-            shoot("analogy", Query("analogy", offered["analogy"], 15, "3cosadd"))
-            window.model_dock.raise_()
+        shoot("analogy", Query("analogy", offered["analogy"], 15, "3cosadd"))
+        if size == SIZES[1]:
+            window.show_tab(window.model_panel)
             shoot("model")
+        if language == "en" and size == SIZES[1]:
             saved.extend(shoot_training(window, wait_for, settle))
         window.close()
         window.deleteLater()

@@ -1,4 +1,5 @@
-"""The main window: search panel in the middle, plot and model docks, menus, loading, drag and drop routing.
+"""The main window: the search panel and, beside it in a splitter, the plot and model tabs; menus, loading, drag
+and drop routing. Extra width goes to the plot; toolbars wrap, so the window works down to 800 px wide.
 
 It keeps no model state of its own: the open models, the current one, the history and each mode's answer
 live in an explorer.core.session.Session, which the window drives (opening a model adds it there) and
@@ -13,9 +14,9 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QWidget,
+    QFileDialog, QInputDialog, QLabel, QMainWindow, QMenu, QProgressBar, QPushButton, QSplitter, QTabWidget, QWidget,
 )
 
 from explorer.core import io as core_io
@@ -31,6 +32,7 @@ from explorer.ui.cache_dialog import CacheDialog
 from explorer.ui.help import HelpActions
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
+from explorer.ui.widgets.file_filter import droppable, model_file_dialog
 from explorer.ui.widgets.model_panel import ModelPanel
 from explorer.ui.widgets.plot_panel import PlotPanel
 from explorer.ui.widgets.search_panel import SearchPanel
@@ -39,9 +41,6 @@ from explorer.ui.widgets.training_view import TrainingDialog
 from explorer.ui.workers import LatestTask, Task
 
 log = logging.getLogger(__name__)
-
-MODEL_FILE_FILTER = "*.model *.bin *.txt *.vec *.w2v *.kv *.wv *.gz *.bz2 *.pkl *.pickle"
-
 
 def demo_model_path() -> Path | None:
     """The built-in demo model under resources/demo/, if it was shipped."""
@@ -114,16 +113,27 @@ class MainWindow(QMainWindow):
         self._example_after_load: Path | None = None  # the first launch's demo model: search an example in it
         self._training_dialog: QWidget | None = None
         self.setAcceptDrops(True)
+        self._drop_verdict: tuple[tuple[str, ...], bool] | None = None  # the last drag's paths and answer
         self.resize(1280, 800)
 
         self.search_panel = SearchPanel(self._settings, self, session=self.session)
-        self.setCentralWidget(self.search_panel)
-        self.plot_panel = PlotPanel(self)
+        self.plot_panel = PlotPanel(self, settings=self._settings)
         self.model_panel = ModelPanel(self)
-        self.plot_dock = self._dock(self.plot_panel, "plotDock", Qt.DockWidgetArea.RightDockWidgetArea)
-        self.model_dock = self._dock(self.model_panel, "modelDock", Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.plot_dock, self.model_dock)
-        self.plot_dock.raise_()
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.plot_panel, "")
+        self.side_tabs.addTab(self.model_panel, "")
+        # A splitter rather than docks: a window wider than needed gives its extra width to the plot (stretch
+        # 1), not to the table, whose Word column would only grow emptier.
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.search_panel)
+        self.splitter.addWidget(self.side_tabs)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
 
         self.search_panel.plot_requested.connect(self.plot_panel.show_plot)
         self.search_panel.cleared.connect(self.plot_panel.clear_query)
@@ -210,7 +220,7 @@ class MainWindow(QMainWindow):
     def handle_dropped_paths(self, paths: Sequence[Path]) -> None:
         """Route dropped files: model files open, text files and folders start training."""
         paths = [Path(p) for p in paths]
-        model_files = [p for p in paths if p.is_file() and p.suffix.lower() != ".npy" and _sniff(p)]
+        model_files = [p for p in paths if p.is_file() and _sniff(p) not in (None, "npy", "archive")]
         if model_files:
             if len(model_files) > 1:
                 messages.info(self, self.tr("Several models were dropped; opening %1.").replace(
@@ -385,12 +395,10 @@ class MainWindow(QMainWindow):
             info.format, info.gensim_version, info.compression, info.format_label))
 
     # --- actions and menus -------------------------------------------------------------------------
-    def _dock(self, widget: QWidget, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(self)
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
+    def show_tab(self, panel: QWidget) -> None:
+        """Bring the plot or the model panel to the front of the side tabs."""
+        self.side_tabs.show()
+        self.side_tabs.setCurrentWidget(panel)
 
     def _build_actions(self) -> None:
         self.open_action = QAction(self)
@@ -462,8 +470,10 @@ class MainWindow(QMainWindow):
         self.go_menu.addAction(self.back_action)
         self.go_menu.addAction(self.forward_action)
         self.view_menu = bar.addMenu("")
-        self.view_menu.addAction(self.plot_dock.toggleViewAction())
-        self.view_menu.addAction(self.model_dock.toggleViewAction())
+        self.view_plot_action = self.view_menu.addAction("", lambda: self.show_tab(self.plot_panel))
+        self.view_plot_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.view_model_action = self.view_menu.addAction("", lambda: self.show_tab(self.model_panel))
+        self.view_model_action.setShortcut(QKeySequence("Ctrl+2"))
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         for action in self.language_actions.values():
@@ -499,8 +509,10 @@ class MainWindow(QMainWindow):
         self.language_actions["system"].setText(self.tr("Follow the System"))
         self.language_actions["en"].setText("English")
         self.language_actions["zh_CN"].setText("简体中文")
-        self.plot_dock.setWindowTitle(self.tr("Plot"))
-        self.model_dock.setWindowTitle(self.tr("Model"))
+        self.side_tabs.setTabText(0, self.tr("Plot"))
+        self.side_tabs.setTabText(1, self.tr("Model"))
+        self.view_plot_action.setText(self.tr("&Plot"))
+        self.view_model_action.setText(self.tr("&Model"))
         self._cancel_button.setText(self.tr("Cancel"))
         self._cancel_button.setToolTip(self.tr("Stop opening this model; the current one stays open."))
         if model is not None:
@@ -553,9 +565,8 @@ class MainWindow(QMainWindow):
 
     def _choose_model_file(self) -> None:
         start = str(self._settings.value("lastFolder", str(Path.home())))
-        filename, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open a word2vec model"), start,
-            self.tr("Word2vec models") + f" ({MODEL_FILE_FILTER});;" + self.tr("All files") + " (*)")
+        dialog = model_file_dialog(self, self.tr("Open a word2vec model"), start)
+        filename = dialog.selectedFiles()[0] if dialog.exec() and dialog.selectedFiles() else ""
         if filename:
             self._settings.setValue("lastFolder", str(Path(filename).parent))
             self.open_model_path(Path(filename))
@@ -580,8 +591,13 @@ class MainWindow(QMainWindow):
 
     # --- drag and drop -------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # Accepted only when the loader or the corpus reader would take it; otherwise the cursor says no
+        # (a PNG no longer looks welcome and then fails). The answer is kept while the same drag moves.
         mime = event.mimeData()
-        if mime.hasUrls() and any(url.isLocalFile() for url in mime.urls()):
+        paths = tuple(url.toLocalFile() for url in mime.urls() if url.isLocalFile()) if mime.hasUrls() else ()
+        if self._drop_verdict is None or self._drop_verdict[0] != paths:
+            self._drop_verdict = (paths, bool(paths) and droppable([Path(p) for p in paths]))
+        if self._drop_verdict[1]:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -606,12 +622,20 @@ class MainWindow(QMainWindow):
         state = self._settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        else:  # first launch: the plot gets a little more room than the table
-            self.resizeDocks([self.plot_dock], [int(self.width() * 0.55)], Qt.Orientation.Horizontal)
+        splitter = self._settings.value("window/splitter")
+        self._split_on_show = not isinstance(splitter, QByteArray) or not self.splitter.restoreState(splitter)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._split_on_show:  # first launch, at the size the window really has: the plot gets the most room
+            self._split_on_show = False
+            table = max(self.search_panel.minimumSizeHint().width(), min(int(self.width() * 0.4), 520))
+            self.splitter.setSizes([table, max(self.width() - table, 1)])
 
     def save_settings(self) -> None:
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/state", self.saveState())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
         self.search_panel.save_settings()
         self._settings.sync()
 

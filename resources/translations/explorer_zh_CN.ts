@@ -482,6 +482,14 @@
         <translation>模型</translation>
     </message>
     <message>
+        <source>&amp;Plot</source>
+        <translation>绘图(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -502,10 +510,6 @@
         <translation>打开 word2vec 模型</translation>
     </message>
     <message>
-        <source>Word2vec models</source>
-        <translation>Word2vec 模型</translation>
-    </message>
-    <message>
         <source>All files</source>
         <translation>所有文件</translation>
     </message>
@@ -516,6 +520,10 @@
     <message>
         <source>Text files</source>
         <translation>文本文件</translation>
+    </message>
+    <message>
+        <source>Word2vec models (recognised by content)</source>
+        <translation>Word2vec 模型（按内容识别）</translation>
     </message>
 </context>
 <context>
@@ -895,6 +903,10 @@
         <translation>PNG 图片</translation>
     </message>
     <message>
+        <source>model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
         <source>SVG drawing</source>
         <translation>SVG 矢量图</translation>
     </message>
@@ -907,16 +919,20 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <source>Search for a word to see it among its neighbours.</source>
-        <translation>搜索一个词，看看它和近义词的位置。</translation>
-    </message>
-    <message>
         <source>PCA, %1% of the variance shown</source>
         <translation>PCA，显示了 %1% 的方差</translation>
     </message>
     <message>
         <source>background: %1 most frequent words</source>
         <translation>背景：%1 个最常见的词</translation>
+    </message>
+    <message>
+        <source>Open a model (File &gt; Open Model…, or drop a file here) to plot its words.</source>
+        <translation>打开一个模型（文件 &gt; 打开模型…，或把文件拖到这里），即可绘制它的词。</translation>
+    </message>
+    <message>
+        <source>Nothing to plot yet. Search for a word to see it among its nearest neighbours, or tick Background to map the most frequent words.</source>
+        <translation>还没有可绘制的内容。搜索一个词，即可看到它和最近邻的位置；或勾选“背景”，绘制最常用词的分布图。</translation>
     </message>
     <message>
         <source>Background: most frequent words</source>
@@ -1146,6 +1162,10 @@
     <message>
         <source>Could not save %1: %2</source>
         <translation>无法保存 %1：%2</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
     </message>
     <message>
         <source>No model is open yet.</source>

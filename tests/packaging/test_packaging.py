@@ -120,3 +120,18 @@ def test_load_segment_check_accepts_a_real_library_and_refuses_other_files(tmp_p
 def test_spec_and_build_script_compile() -> None:
     for path in (PACKAGING / "w2v-explorer.spec", PACKAGING / "build.py", PACKAGING / "launch.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_spec_keeps_the_qt_translations_the_chinese_ui_loads() -> None:
+    """explorer/ui/i18n.py loads qtbase_<lang>.qm for Qt's own dialogs (Look in:, OK/Cancel); the spec, which
+    drops Qt's other translations, must keep it."""
+    import ast
+
+    spec = (PACKAGING / "w2v-explorer.spec").read_text(encoding="utf-8")
+    kept = next(ast.literal_eval(node.value) for node in ast.walk(ast.parse(spec))
+                if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "KEEP_QT_TRANSLATIONS")
+    assert "qtbase_zh_CN.qm" in kept
+    from PySide6.QtCore import QLibraryInfo
+
+    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    assert (folder / "qtbase_zh_CN.qm").is_file()  # PySide6 ships it: there is something to keep

@@ -222,7 +222,8 @@ def test_history_copy_and_csv(window, qtbot, full_model_path, tmp_path) -> None:
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0].split("\t") == ["Word", "Similarity", "Count", "Frequency rank"] and len(copied) == 6
     panel.export_csv_to(tmp_path / "r.csv")
-    lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    lines = [line for line in (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+             if not line.startswith("#")]  # the comment lines name the query, model and date
     assert lines[1].split(",")[0] == panel.result_rows()[0][0]
     # double-clicking a result searches it
     second = panel.result_rows()[1][0]

@@ -1,8 +1,10 @@
 """Plot panel: a 2D PCA of the query and its results, with an optional background of frequent words.
 
 One ScatterPlotItem per layer fed numpy arrays, shared pens and brushes, and all text labels of a layer drawn
-by one item (only for points in view, capped), so 10,000 background points stay smooth. Hover shows the word
-and score; a click searches it.
+by one item (only for points in view, capped), so 10,000 background points stay smooth. Result labels are
+decluttered: the query's label is placed first and drawn on top, then results by score; a label that would
+overlap another, or leave the view, is hidden (hover shows it). The axes keep one scale (aspect 1): a PCA
+distance reads the same across and up. Hover shows the word and score; a click searches it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QStaticText
+from PySide6.QtCore import QDateTime, QEvent, QLocale, QPointF, QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QStaticText
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QToolTip, QVBoxLayout, QWidget,
+    QCheckBox, QFileDialog, QLabel, QSpinBox, QStackedWidget, QToolButton, QToolTip, QVBoxLayout, QWidget,
 )
 
 from explorer.core.io.model import LoadedModel
@@ -26,6 +28,7 @@ from explorer.core.modes import PlotRequest
 from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, null_reporter
 from explorer.ui import messages
 from explorer.ui.fonts import ensure_cjk_font
+from explorer.ui.widgets.flow_layout import FlowLayout
 from explorer.ui.workers import LatestTask, Task
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,17 @@ def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int
     return PlotData(request, xy.reshape(-1, 2), None, tuple(float(v) for v in fit.explained_variance_ratio))
 
 
+def label_order(request: PlotRequest) -> list[int]:
+    """The order labels claim their place in: the query, then the other inputs, then results by score."""
+    rank = {"query": 0, "input": 1, "odd": 1}
+
+    def key(i: int) -> tuple[int, float, int]:
+        score = request.scores[i] if i < len(request.scores) else None
+        return rank.get(request.roles[i], 2), -(score if score is not None else float("-inf")), i
+
+    return sorted(range(len(request.words)), key=key)
+
+
 @dataclass(frozen=True)
 class Label:
     x: float
@@ -108,6 +122,7 @@ class Label:
     text: str
     colour: QColor
     bold: bool = False
+    always: bool = False  # the query's own label: shown even where it overlaps (kept inside the view)
 
 
 class LabelLayer(pg.GraphicsObject):
@@ -118,8 +133,8 @@ class LabelLayer(pg.GraphicsObject):
     which draws cached QStaticTexts.
     """
 
-    # Placing labels clear of each other costs O(n) grid look-ups per label; above this many, labels keep
-    # their default spot (the background layer thins its labels by screen cells instead).
+    # Placing labels clear of each other costs O(n) grid look-ups per label; beyond this many, the rest are
+    # hidden (hover still names them). The background layer thins its labels by screen cells instead.
     MAX_PLACED = 400
 
     def __init__(self, font: QFont, anchor: tuple[float, float], avoid_overlap: bool = False) -> None:
@@ -130,11 +145,16 @@ class LabelLayer(pg.GraphicsObject):
         self._avoid_overlap = avoid_overlap
         self._labels: tuple[Label, ...] = ()
         self._static: dict[tuple[str, bool], QStaticText] = {}
-        self._placed: tuple[Any, list[tuple[float, float]]] | None = None
+        self._placed: tuple[Any, list[tuple[float, float] | None]] | None = None
+        self._shown: list[tuple[str, QRectF]] = []  # what the last paint drew: text and rectangle in pixels
 
     @property
     def labels(self) -> tuple[Label, ...]:
         return self._labels
+
+    def shown(self) -> list[tuple[str, QRectF]]:
+        """The labels the last paint drew, with their rectangles in device pixels (tests check overlaps)."""
+        return list(self._shown)
 
     def set_labels(self, labels: tuple[Label, ...]) -> None:
         if labels != self._labels:
@@ -164,32 +184,44 @@ class LabelLayer(pg.GraphicsObject):
         self.prepareGeometryChange()
 
     def paint(self, painter: QPainter, *args: Any) -> None:
+        self._shown = []
         if not self._labels:
             return
         to_device = painter.transform()
+        view = self.viewRect()
+        bounds = to_device.mapRect(view) if view is not None else QRectF()
         painter.save()
         painter.resetTransform()
         points = [to_device.map(QPointF(label.x, label.y)) for label in self._labels]
-        offsets = self._offsets(to_device, points)
-        for label, at, (dx, dy) in zip(self._labels, points, offsets):
+        offsets = self._offsets(to_device, points, bounds)
+        # Reversed: the first label (the query) is painted last, on top of everything else.
+        for label, at, offset in reversed(list(zip(self._labels, points, offsets))):
+            if offset is None:
+                continue
+            static = self._text(label.text, label.bold)
+            corner = QPointF(at.x() + offset[0], at.y() + offset[1])
             painter.setFont(self._fonts[label.bold])
             painter.setPen(label.colour)
-            painter.drawStaticText(QPointF(at.x() + dx, at.y() + dy), self._text(label.text, label.bold))
+            painter.drawStaticText(corner, static)
+            self._shown.append((label.text, QRectF(corner, static.size())))
         painter.restore()
 
-    def _offsets(self, to_device: Any, points: list[QPointF]) -> list[tuple[float, float]]:
-        """Where each label's top-left goes relative to its point, in pixels.
+    def _offsets(self, to_device: Any, points: list[QPointF], bounds: QRectF) -> list[tuple[float, float] | None]:
+        """Where each label's top-left goes relative to its point, in pixels; None for a hidden label.
 
-        With avoid_overlap, labels are placed in order (the query first) at the first of a few spots around
-        their point that covers no earlier label and no other point; if none is free, at the default spot.
-        Moving the view does not change the result, so it is kept until the labels or the zoom change.
+        With avoid_overlap, labels are placed in their order (the query first, then by score) at the first of
+        a few spots around their point that stays inside the view and covers no earlier label and no other
+        point; a label with no such spot is hidden, except one marked ``always``, which takes its first spot
+        moved inside the view. The result is kept until the labels, the zoom or the view's size change.
         """
         ax, ay = self._anchor
         sizes = [self._text(label.text, label.bold).size() for label in self._labels]
-        default = [(-ax * size.width(), -ay * size.height()) for size in sizes]
-        if not self._avoid_overlap or len(self._labels) > self.MAX_PLACED:
+        default: list[tuple[float, float] | None] = [(-ax * size.width(), -ay * size.height()) for size in sizes]
+        if not self._avoid_overlap:
             return default
-        key = (self._labels, round(to_device.m11(), 9), round(to_device.m22(), 9))
+        key = (self._labels, round(to_device.m11(), 9), round(to_device.m22(), 9),
+               round(to_device.dx() - bounds.left(), 3), round(to_device.dy() - bounds.top(), 3),
+               round(bounds.width()), round(bounds.height()))
         if self._placed is not None and self._placed[0] == key:
             return self._placed[1]
         cell = 32.0
@@ -206,21 +238,33 @@ class LabelLayer(pg.GraphicsObject):
             for c in cells(rect):
                 grid.setdefault(c, []).append(rect)
 
-        dots = [QRectF(p.x() - 5, p.y() - 5, 10, 10) for p in points]
+        dots = [QRectF(p.x() - 4, p.y() - 4, 8, 8) for p in points]
         for dot in dots:
             take(dot)
         gap = 4.0
-        placed: list[tuple[float, float]] = []
-        for at, size, dot, first in zip(points, sizes, dots, default):
+        placed: list[tuple[float, float] | None] = []
+        for n, (label, at, size, dot, first) in enumerate(zip(self._labels, points, sizes, dots, default)):
+            assert first is not None
             w, h = size.width(), size.height()
+            if n >= self.MAX_PLACED and not label.always:
+                placed.append(None)
+                continue
             spots = [first, (gap, -h + 2), (gap, -2), (-w - gap, -h + 2), (-w - gap, -2), (-w / 2, -h - gap),
                      (-w / 2, gap)]
-            choice = first
+            choice: tuple[float, float] | None = None
             for dx, dy in spots:
-                if free(QRectF(at.x() + dx, at.y() + dy, w, h), dot):
+                rect = QRectF(at.x() + dx, at.y() + dy, w, h)
+                if (bounds.isEmpty() or bounds.contains(rect)) and free(rect, dot):
                     choice = (dx, dy)
                     break
-            take(QRectF(at.x() + choice[0], at.y() + choice[1], w, h))
+            if choice is None and label.always:
+                rect = QRectF(at.x() + first[0], at.y() + first[1], w, h)
+                if not bounds.isEmpty():  # slide it back inside the view
+                    rect.moveLeft(max(bounds.left(), min(rect.left(), bounds.right() - w)))
+                    rect.moveTop(max(bounds.top(), min(rect.top(), bounds.bottom() - h)))
+                choice = (rect.left() - at.x(), rect.top() - at.y())
+            if choice is not None:
+                take(QRectF(at.x() + choice[0], at.y() + choice[1], w, h))
             placed.append(choice)
         self._placed = (key, placed)
         return placed
@@ -232,9 +276,10 @@ class PlotPanel(QWidget):
     word_activated = Signal(str)
     plot_ready = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("plotPanel")
+        self._settings = settings
         self._model: LoadedModel | None = None
         self._request: PlotRequest | None = None
         self._data: PlotData | None = None
@@ -258,6 +303,9 @@ class PlotPanel(QWidget):
             self.plot.getPlotItem().getAxis(axis).setPen(pg.mkPen(170, 170, 170))
             self.plot.getPlotItem().getAxis(axis).setTextPen(pg.mkPen(120, 120, 120))
         self.view_box = self.plot.getPlotItem().getViewBox()
+        # One scale on both axes: PCA distances are Euclidean, so a stretched axis would distort them.
+        self.view_box.setAspectLocked(True, ratio=1.0)
+        self.plot.setMinimumSize(160, 160)
 
         # Shared pens and brushes: pyqtgraph caches one symbol per (pen, brush) pair.
         self._no_pen = pg.mkPen(None)
@@ -289,11 +337,17 @@ class PlotPanel(QWidget):
         self.background_k.setRange(500, 50000)
         self.background_k.setSingleStep(1000)
         self.background_k.setValue(10000)
+        if settings is not None:  # the user's last choice (remembered between sessions)
+            self.background_k.setValue(int(str(settings.value("plot/backgroundCount", 10000))))
+            self.background_box.setChecked(str(settings.value("plot/background", "false")).lower() in ("true", "1"))
         self.background_box.toggled.connect(self._replot)
+        self.background_box.toggled.connect(self._remember_background)
         self.background_k.editingFinished.connect(self._replot_if_background)
-        self.fit_button = QPushButton(self)
+        self.background_k.editingFinished.connect(self._remember_background)
+        # Tool buttons, as wide as their text: the controls then fit one row in a 1024 px window.
+        self.fit_button = QToolButton(self)
         self.fit_button.clicked.connect(self.fit_view)
-        self.export_button = QPushButton(self)
+        self.export_button = QToolButton(self)
         self.export_button.clicked.connect(self.export_dialog)
         self.status = QLabel(self)
         self.status.setObjectName("plotStatus")
@@ -302,16 +356,28 @@ class PlotPanel(QWidget):
         # and a resized plot lays out and repaints its axes (tens of ms) on every query.
         self.status.setFixedHeight(2 * self.status.fontMetrics().lineSpacing() + 4)
         self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        controls = QHBoxLayout()
-        controls.addWidget(self.background_box)
-        controls.addWidget(self.background_k)
-        controls.addStretch(1)
-        controls.addWidget(self.fit_button)
-        controls.addWidget(self.export_button)
+        # An empty plot shows a line of help instead of meaningless axes.
+        self.empty_label = QLabel(self)
+        self.empty_label.setObjectName("plotEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #808080; background: white; padding: 24px;")
+        self.plot_stack = QStackedWidget(self)
+        self.plot_stack.addWidget(self.plot)
+        self.plot_stack.addWidget(self.empty_label)
+        self.plot_stack.setCurrentWidget(self.empty_label)
+        # The controls wrap onto a second row when the panel is narrow, rather than widening the window.
+        controls_holder = QWidget(self)
+        controls = FlowLayout(controls_holder)
+        controls.add_widget(self.background_box)
+        controls.add_widget(self.background_k)
+        controls.add_widget(QWidget(controls_holder), expanding=True)
+        controls.add_widget(self.fit_button)
+        controls.add_widget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls)
-        layout.addWidget(self.plot, 1)
+        layout.addWidget(controls_holder)
+        layout.addWidget(self.plot_stack, 1)
         layout.addWidget(self.status)
 
         self._label_timer = QTimer(self)
@@ -352,6 +418,24 @@ class PlotPanel(QWidget):
         else:
             self._replot()
 
+    @property
+    def empty(self) -> bool:
+        """Whether the empty state (a line of help) is shown instead of the plot."""
+        return self.plot_stack.currentWidget() is self.empty_label
+
+    def _remember_background(self) -> None:
+        if self._settings is not None:
+            self._settings.setValue("plot/background", self.background_box.isChecked())
+            self._settings.setValue("plot/backgroundCount", self.background_k.value())
+
+    def caption(self) -> str:
+        """What an export says about itself: the query, the model and the date."""
+        parts = [self._request.title if self._request is not None and self._request.title else ""]
+        if self._model is not None:
+            parts.append(self.tr("model: %1").replace("%1", self._model.info.path.name))
+        parts.append(QLocale().toString(QDateTime.currentDateTime(), QLocale.FormatType.ShortFormat))
+        return " · ".join(p for p in parts if p)
+
     def scene_pos_of(self, word: str) -> QPointF | None:
         """Where ``word`` is drawn, in the plot widget's coordinates (tests click there)."""
         data = self._data
@@ -362,9 +446,8 @@ class PlotPanel(QWidget):
         return self.plot.mapFromScene(scene).toPointF()
 
     def export(self, path: Path) -> Path:
-        """Save the plot as PNG or SVG (by the file's extension)."""
-        import pyqtgraph.exporters as exporters
-
+        """Save the plot as PNG or SVG (by the file's extension; none given: PNG), with a caption naming the
+        query, the model and the date."""
         path = Path(path)
         if path.suffix.lower() == ".svg":
             self._export_svg(path)
@@ -372,10 +455,28 @@ class PlotPanel(QWidget):
         import pyqtgraph.exporters as exporters
 
         if path.suffix.lower() not in (".png", ".jpg", ".jpeg", ".bmp"):
-            path = path.with_suffix(".png")
+            path = path.with_name(path.name + ".png")
         exporter = exporters.ImageExporter(self.plot.getPlotItem())
         exporter.parameters()["width"] = max(1200, int(self.plot.width() * 2))
-        exporter.export(str(path))
+        plot = exporter.export(toBytes=True)
+        if not isinstance(plot, QImage):
+            raise OSError(f"could not render the plot for {path}")
+        font = QFont(self._label_font)
+        font.setPointSizeF(max(11.0, plot.width() / 110))
+        band = int(font.pointSizeF() * 3)
+        image = QImage(plot.width(), plot.height() + band, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            painter.drawImage(0, 0, plot)
+            painter.setFont(font)
+            painter.setPen(QColor(60, 60, 60))
+            painter.drawText(QRectF(16, plot.height(), plot.width() - 32, band),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.caption())
+        finally:
+            painter.end()
+        if not image.save(str(path)):
+            raise OSError(f"could not write {path}")
         return path
 
     def _export_svg(self, path: Path) -> None:
@@ -388,7 +489,7 @@ class PlotPanel(QWidget):
         generator.setSize(source.size().toSize())
         generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
         generator.setTitle(self._request.title if self._request else "Word2Vec Explorer")
-        generator.setDescription("Word2Vec Explorer PCA plot")
+        generator.setDescription(self.caption())
         painter = QPainter(generator)
         try:
             self.plot.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
@@ -398,13 +499,15 @@ class PlotPanel(QWidget):
             raise OSError(f"could not write {path}")
 
     def export_dialog(self) -> None:
-        filename, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export the plot"), "plot.png", self.tr("PNG image") + " (*.png);;" + self.tr("SVG drawing") +
-            " (*.svg)")
+        png, svg = self.tr("PNG image") + " (*.png)", self.tr("SVG drawing") + " (*.svg)"
+        filename, chosen = QFileDialog.getSaveFileName(self, self.tr("Export the plot"), "plot.png", f"{png};;{svg}")
         if not filename:
             return
+        target = Path(filename)
+        if not target.suffix and chosen == svg:  # the name was typed without an extension
+            target = target.with_name(target.name + ".svg")
         try:
-            saved = self.export(Path(filename))
+            saved = self.export(target)
         except OSError as err:
             messages.error(self, self.tr("Could not save the plot: %1").replace("%1", str(err)))
             return
@@ -480,8 +583,11 @@ class PlotPanel(QWidget):
             self.arrow_curve.setData(x=[], y=[])
             self.label_layer.set_labels(())
             self._update_background_labels()
-            self.status.setText(self.tr("Search for a word to see it among its neighbours.") if self._model else "")
+            self.plot_stack.setCurrentWidget(self.empty_label)
+            self.status.setText("")
+            self._update_empty_text()
             return
+        self.plot_stack.setCurrentWidget(self.plot)
         if data.background is not self._drawn_background:
             # 10,000 points: only hand them to the scatter item when the background itself changed.
             self.background_item.setData(x=data.background_xy[:, 0], y=data.background_xy[:, 1])
@@ -491,9 +597,10 @@ class PlotPanel(QWidget):
         sizes = [14 if role == "query" else 11 for role in request.roles]
         self.query_item.setData(x=data.xy[:, 0], y=data.xy[:, 1], brush=brushes, size=sizes)
         self.label_layer.set_labels(tuple(
-            Label(float(data.xy[i, 0]), float(data.xy[i, 1]), word, self._role_label_colours.get(
-                role, self._role_label_colours["result"]), role in ("query", "input", "odd"))
-            for i, (word, role) in enumerate(zip(request.words, request.roles))))
+            Label(float(data.xy[i, 0]), float(data.xy[i, 1]), request.words[i], self._role_label_colours.get(
+                request.roles[i], self._role_label_colours["result"]), request.roles[i] in ("query", "input", "odd"),
+                always=request.roles[i] == "query")
+            for i in label_order(request)))
         self._draw_arrows(data)
         if len(data.xy):
             self._fit_to(data.xy)
@@ -508,6 +615,14 @@ class PlotPanel(QWidget):
             parts.append(self.tr("background: %1 most frequent words").replace("%1", f"{len(data.background_words):,}"))
         self.status.setText(" · ".join(parts))
         self._update_background_labels()
+
+    def _update_empty_text(self) -> None:
+        if self._model is None:
+            self.empty_label.setText(self.tr("Open a model (File > Open Model…, or drop a file here) to plot its "
+                                             "words."))
+        else:
+            self.empty_label.setText(self.tr("Nothing to plot yet. Search for a word to see it among its nearest "
+                                             "neighbours, or tick Background to map the most frequent words."))
 
     def _draw_arrows(self, data: PlotData) -> None:
         xs: list[float] = []
@@ -543,18 +658,23 @@ class PlotPanel(QWidget):
             return
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         xy = data.background_xy
-        in_view = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+        px_w, px_h = self.view_box.viewPixelSize()
+        # Only points whose label (centred above them, a few characters wide) stays inside the view.
+        margin_x, margin_y = 26 * px_w, 16 * px_h
+        in_view = np.flatnonzero((xy[:, 0] >= x0 + margin_x) & (xy[:, 0] <= x1 - margin_x) & (xy[:, 1] >= y0)
+                                 & (xy[:, 1] <= y1 - margin_y))
         taken = set(data.request.words)
         # Background words are in frequency order, so the first ones in view are the most frequent there.
         # One label per screen cell keeps them readable; cells holding a result point stay free.
-        px_w, px_h = self.view_box.viewPixelSize()
         cell_w, cell_h = max(px_w, 1e-12) * 64, max(px_h, 1e-12) * 18
         cells = np.floor((xy[in_view] - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
         keys = cells[:, 0] * 1_000_003 + cells[:, 1]
         occupied = set()
         if len(data.xy):
             query_cells = np.floor((data.xy - (x0, y0)) / (cell_w, cell_h)).astype(np.int64)
-            occupied = set((query_cells[:, 0] * 1_000_003 + query_cells[:, 1]).tolist())
+            # A result's label sits right of and above its point: keep those cells free of background labels too.
+            occupied = {int((query_cells[i, 0] + dx) * 1_000_003 + query_cells[i, 1] + dy)
+                        for i in range(len(query_cells)) for dx in (-1, 0, 1) for dy in (0, 1)}
         _unique, first = np.unique(keys, return_index=True)
         first.sort()
         chosen = [int(in_view[j]) for j in first
@@ -613,6 +733,7 @@ class PlotPanel(QWidget):
         self.fit_button.setToolTip(self.tr("Zoom to the results"))
         self.export_button.setText(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Save the plot as PNG or SVG"))
+        self._update_empty_text()
         if self._data is not None:
             self._draw()
 

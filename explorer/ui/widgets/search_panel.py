@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -164,21 +165,26 @@ class SearchPanel(QWidget):
         self.busy_label = QLabel(self)
         self.busy_label.setObjectName("busyLabel")
 
+        # Two rows: the mode, its settings and Search, then the inputs at full width; one row made the window
+        # at least 1,085 px wide and squeezed the analogy fields.
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.forward_button)
         top.addWidget(self.history_button)
         top.addWidget(self.mode_combo)
-        top.addWidget(self.stack, 1)
+        top.addStretch(1)
         top.addWidget(self._topn_label)
         top.addWidget(self.topn_spin)
         top.addWidget(self.search_button)
+        inputs = QHBoxLayout()
+        inputs.addWidget(self.stack, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.busy_label, 1)
         bottom.addWidget(self.copy_button)
         bottom.addWidget(self.csv_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(inputs)
         layout.addWidget(self.mode_reason)
         layout.addWidget(self.suggestion_bar)
         layout.addWidget(self.summary)
@@ -323,9 +329,27 @@ class SearchPanel(QWidget):
             writer.writerow([row.cell(i) for i in range(len(self.results.headers))])
         return buffer.getvalue()
 
-    def export_csv_to(self, path: Path) -> None:
+    def export_csv_to(self, path: Path) -> Path:
+        """Write the results as CSV to ``path`` (".csv" added when the name has no extension), after comment
+        lines naming the query, the model and the date; returns the path written."""
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_name(path.name + ".csv")
+        lines = [f"# Word2Vec Explorer: {self._export_query_text()}"]
+        if self.model is not None:
+            lines.append(f"# model: {self.model.info.path.name}")
+        lines.append(f"# exported: {datetime.now().astimezone().isoformat(timespec='seconds')}")
         # utf-8-sig so that spreadsheet programs read Chinese correctly.
-        Path(path).write_text(self.results_as_text(","), encoding="utf-8-sig")
+        path.write_text("\n".join(lines) + "\n" + self.results_as_text(","), encoding="utf-8-sig")
+        return path
+
+    def _export_query_text(self) -> str:
+        outcome = self._outcome
+        if outcome is None:
+            return ""
+        query = outcome.query
+        text = f"{query.mode} " + " | ".join(query.inputs)
+        return text + (f" (top {query.topn})" if modes.get(query.mode).topn else "")
 
     def export_csv(self) -> None:
         if not self.results.rows:
@@ -335,9 +359,11 @@ class SearchPanel(QWidget):
                                                   self.tr("CSV files") + " (*.csv)")
         if filename:
             try:
-                self.export_csv_to(Path(filename))
+                saved = self.export_csv_to(Path(filename))
             except OSError as err:
                 messages.error(self, self.tr("Could not save %1: %2").replace("%1", filename).replace("%2", str(err)))
+                return
+            self.busy_label.setText(self.tr("Saved %1").replace("%1", str(saved)))
 
     def save_settings(self) -> None:
         if self._settings is not None:
@@ -547,8 +573,10 @@ class SearchPanel(QWidget):
                 widget.textChanged.connect(self._update_stale)
                 widget.textChanged.connect(self._postpone_speller)
                 if len(spec.fields) > 1:
-                    # wide enough for a four-character word and its hint, and fixed, so the row never moves
-                    width = QFontMetrics(widget.font()).horizontalAdvance("A, e.g. 国王国王") + 40
+                    # wide enough for a four-character word or its hint (the hint goes when one types), room for
+                    # the clear button, and fixed, so the row never moves; small enough for an 800 px window
+                    metrics = QFontMetrics(widget.font())
+                    width = max(metrics.horizontalAdvance("A, e.g. 国王"), metrics.horizontalAdvance("国王国王")) + 28
                     widget.setMinimumWidth(width)
                     widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             widget.setObjectName(f"{spec.name}_{f.name}")

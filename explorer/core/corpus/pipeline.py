@@ -12,6 +12,7 @@ from typing import IO, Any, Iterator, Sequence
 
 from explorer.core import fsutil, usercache
 from explorer.core.corpus.encoding import read_text_file
+from explorer.core.corpus.fast_segment import resolve
 from explorer.core.corpus.files import file_size, find_corpus_files
 from explorer.core.corpus.reading import FileReader, finished_report, sniff_file
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
@@ -75,7 +76,8 @@ def segment_corpus(
     stop_bytes = _read_bytes(options.stopwords, "stop-word list") if options.stopwords and options.remove_stopwords \
         else None
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    key = cache_key(files, options, user_dict_bytes, stop_bytes)
+    backend, backend_note = resolve(options.segmenter, options.hmm, user_dict_bytes is not None)
+    key = cache_key(files, options, user_dict_bytes, stop_bytes, backend)
     if use_cache:
         cached = load_cached(folder, key, options)
         if cached is not None:
@@ -93,6 +95,7 @@ def segment_corpus(
         stopwords=_stopword_set(options),
         lowercase=options.lowercase,
         state_file=state,
+        backend=backend,
     )
     total = sum(file_size(p) for p in files)
     if workers is None:
@@ -115,8 +118,9 @@ def segment_corpus(
         except OSError as err:  # reading problems are caught per file: this is the output
             raise CorpusError(f"The segmented corpus cannot be written to {folder}: {err.strerror or err}.",
                               "Free some disk space there, or set W2V_EXPLORER_CACHE to a folder on another disk.")
-        if note:
-            corpus = dataclasses.replace(corpus, note=note)
+        notes = " ".join(n for n in (note, backend_note) if n)
+        if notes:
+            corpus = dataclasses.replace(corpus, note=notes)
         if pool is not None:
             pool.close()
             pool.join()
@@ -196,10 +200,10 @@ def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileRe
                 "Check that they hold Chinese or other text, or turn off stop-word and punctuation removal.")
         size = tmp.stat().st_size
         fsutil.replace(tmp, target)
-        store_record(folder, key, sentences, tokens, size, reports)
+        store_record(folder, key, sentences, tokens, size, reports, config.backend)
         usercache.enforce_limit(keep=[target])  # the new corpus is about to be trained on: never evicted here
         report(total, total, "segmenting")
-        return SegmentedCorpus(target, sentences, tokens, size, reports, False, options)
+        return SegmentedCorpus(target, sentences, tokens, size, reports, False, options, segmenter=config.backend)
     finally:
         fsutil.remove_quietly(tmp)
 

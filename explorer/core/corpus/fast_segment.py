@@ -42,6 +42,9 @@ _HAN_ONLY = re.compile("[\u4E00-\u9FD5]+")  # jieba's finalseg.re_han: what its 
 # jieba's re_han_default: what reaches its dictionary at all. jieba-rs counts more as Chinese (e.g. the
 # extension-A characters of classical poetry); jieba yields each such character on its own.
 _JIEBA_BLOCK = re.compile("[\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+")
+# A line made only of these needs no fix-up (most Chinese text): only jieba's HMM words (Chinese) and
+# punctuation, one character per token in both. Checking one regex per line is cheaper than each token.
+_PLAIN = re.compile("[\u4E00-\u9FD5\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\u2014-\u2026\u00B7 ]*")
 # A word no text can contain: segmenters strip U+FEFF before cutting. It carries the frequency that makes
 # jieba-rs's total equal jieba's.
 _PAD_WORD = "\ufeff\ufeff"
@@ -100,7 +103,7 @@ class FastCutter:
 
     def cut(self, text: str) -> list[str]:
         tokens: list[str] = self.engine.cut(text, self.hmm)
-        if not self.hmm:
+        if not self.hmm or (not self.force_split and _PLAIN.fullmatch(text)):
             return tokens
         freq = self.freq
         out: list[str] | None = None

@@ -79,11 +79,12 @@ def resolve(choice: str, hmm: bool, user_dict: bool) -> tuple[str, str]:
 class FastCutter:
     """jieba's ``Tokenizer.cut(text, HMM=hmm)`` as a list, computed by jieba-rs."""
 
-    def __init__(self, freq: dict[str, int], total: int, force_split: set[str], hmm: bool, user_dict: bool,
+    def __init__(self, freq: dict[str, int] | None, total: int, force_split: set[str], hmm: bool, user_dict: bool,
                  hmm_fallback: Callable[[str], list[str]], jieba_cut: Callable[[str], list[str]]) -> None:
         import rjieba
 
         if user_dict:
+            assert freq is not None
             self.engine: Any = rjieba.Jieba.empty()
             add = self.engine.add_word
             added = 0
@@ -95,7 +96,9 @@ class FastCutter:
                 add(_PAD_WORD, total - added, None)
         else:
             self.engine = rjieba.Jieba()
-        self.freq = freq
+        # Whether a token is one of the dictionary's words (frequency > 0): jieba's table, else jieba-rs's own
+        # (the same words: checked word by word against jieba 0.42.1's 498,113 entries, prefixes included).
+        self.known: Callable[[str], Any] = freq.get if freq is not None else self.engine.has_word
         self.force_split = force_split
         self.hmm = hmm
         self.hmm_fallback = hmm_fallback  # jieba's finalseg.cut with this segmenter's force-split words
@@ -105,11 +108,11 @@ class FastCutter:
         tokens: list[str] = self.engine.cut(text, self.hmm)
         if not self.hmm or (not self.force_split and _PLAIN.fullmatch(text)):
             return tokens
-        freq = self.freq
+        known = self.known
         out: list[str] | None = None
         for i, token in enumerate(tokens):
             # Only HMM words (unknown to the dictionary, longer than one character) can differ from jieba's.
-            if len(token) > 1 and not freq.get(token):
+            if len(token) > 1 and not known(token):
                 if _HAN_ONLY.fullmatch(token):
                     if token not in self.force_split:
                         if out is not None:

@@ -97,18 +97,23 @@ class Segmenter:
         # A private Tokenizer, so a user dictionary never leaks into jieba's global one.
         self.tokenizer = jieba.Tokenizer()
         self.force_split: set[str] = set()
-        state = load_state(config.state_file) if config.state_file is not None else None
-        if state is not None:
-            self.tokenizer.FREQ, self.tokenizer.total = state.freq, state.total
-            self.tokenizer.initialized = True
-            self.force_split = set(state.force_split)
-        else:
-            self._build_state(config)
         self.config = config
         self.fast: FastCutter | None = None
-        if config.backend == FAST_NAME:
-            self.fast = FastCutter(self.tokenizer.FREQ, self.tokenizer.total, self.force_split, config.hmm,
-                                   bool(config.user_dict_text), self._finalseg_cut, self._jieba_cut)
+        if config.backend == FAST_NAME and not config.user_dict_text:
+            # jieba-rs's built-in dictionary is jieba's: jieba's own is not loaded (half a second per worker);
+            # the tokenizer initialises itself if a rare fix-up needs jieba's whole cut.
+            self.fast = FastCutter(None, 0, self.force_split, config.hmm, False, self._finalseg_cut, self._jieba_cut)
+        else:
+            state = load_state(config.state_file) if config.state_file is not None else None
+            if state is not None:
+                self.tokenizer.FREQ, self.tokenizer.total = state.freq, state.total
+                self.tokenizer.initialized = True
+                self.force_split = set(state.force_split)
+            else:
+                self._build_state(config)
+            if config.backend == FAST_NAME:
+                self.fast = FastCutter(self.tokenizer.FREQ, self.tokenizer.total, self.force_split, config.hmm,
+                                       True, self._finalseg_cut, self._jieba_cut)
         self.drop = config.drop_chars
         self.stopwords = frozenset(w.lower() for w in config.stopwords) if config.lowercase else config.stopwords
 

@@ -161,10 +161,35 @@ def agreement(reference: Path, other: Path) -> tuple[float, float, float]:
     return same / max(len(ref), 1), diff_tokens / max(diff_line_tokens, 1), diff_tokens / all_tokens
 
 
-def per_corpus(files: list[Path], rounds: int, say: Any) -> None:
+def head(path: Path, max_bytes: int, folder: Path) -> Path:
+    """The file itself, or a copy of its first whole lines up to ``max_bytes`` (same name, in ``folder``)."""
+    if path.stat().st_size <= max_bytes:
+        return path
+    out = folder / path.name
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        size = 0
+        for line in src:
+            if size + len(line) > max_bytes:
+                break
+            dst.write(line)
+            size += len(line)
+    return out
+
+
+def per_corpus(files: list[Path], rounds: int, say: Any, max_mb: float, combined: bool) -> None:
     """Throughput (jieba.cut 1 process vs segment_corpus with each backend) and agreement, per corpus file."""
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp)
+        samples = cache / "samples"
+        samples.mkdir()
+        files = [head(p, int(max_mb * 1e6), samples) for p in files] if max_mb else files
+        if max_mb:
+            say(f"each corpus: its first {max_mb:g} MB of lines (the whole file when smaller)")
+        if combined:
+            files = [*files, samples / "ALL"]
+            with open(files[-1], "wb") as all_out:
+                for p in files[:-1]:
+                    all_out.write(p.read_bytes())
         ours_with([files[-1]], cache, "fast")  # saves jieba's state once, as a user's first run would
         say("corpus | MB | jieba.cut 1 proc MB/s | ours jieba MB/s | ours rjieba MB/s (ratio wall, ratio CPU) "
             "| jieba-fast-dat 1 proc MB/s | lines identical rjieba / fast-dat | differing tokens where not")
@@ -221,6 +246,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-corpus", action="store_true",
                         help="per shared corpus: MB/s of jieba.cut and of each backend, ratio, agreement")
+    parser.add_argument("--max-mb", type=float, default=0, help="--per-corpus: time only each file's first MB")
+    parser.add_argument("--combined", action="store_true", help="--per-corpus: also all the files as one corpus")
     parser.add_argument("--agreement", type=Path, metavar="USER_DICT",
                         help="line agreement jieba vs rjieba per corpus for HMM on/off x without/with USER_DICT")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "bench_segment_cache",
@@ -248,7 +275,7 @@ def main() -> int:
         files = args.files if args.files != DEFAULT_FILES else corpus_files()
         say(f"cores available: {_available_cores()}; load average before: {os.getloadavg()[0]:.2f}")
         if args.per_corpus:
-            per_corpus(files, args.rounds, say)
+            per_corpus(files, args.rounds, say, args.max_mb, args.combined)
         if args.agreement:
             config_agreement(files, args.agreement, args.cache, say)
         say(f"load average after: {os.getloadavg()[0]:.2f}")

@@ -1,4 +1,5 @@
-"""Refresh the interface translations: pyside6-lupdate collects tr() strings from explorer/ui into
+"""Refresh the interface translations: pyside6-lupdate collects tr() strings from explorer/ui (and the texts
+core marks with QT_TRANSLATE_NOOP, see CORE_SOURCES) into
 resources/translations/explorer_zh_CN.ts (keeping existing translations), pyside6-lrelease compiles the .qm.
 
     .venv/bin/python scripts/update_translations.py          # lupdate + lrelease
@@ -27,8 +28,14 @@ def _tool(name: str) -> str:
     return found
 
 
+# Core modules whose user-facing texts are marked with QT_TRANSLATE_NOOP (explorer.core.texts); the window
+# translates them when it shows them (explorer.ui.messages).
+CORE_SOURCES = ("explorer/core/modes.py", "explorer/core/builtin_modes.py", "explorer/core/tasks.py")
+
+
 def sources() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "explorer" / "ui").rglob("*.py"))
+    ui = [str(p.relative_to(ROOT)) for p in (ROOT / "explorer" / "ui").rglob("*.py")]
+    return sorted(ui + [name for name in CORE_SOURCES if (ROOT / name).is_file()])
 
 
 def main(argv: list[str]) -> int:

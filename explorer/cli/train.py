@@ -12,7 +12,7 @@ from types import FrameType
 from typing import Any
 
 from explorer.core.errors import Cancelled, TrainingError
-from explorer.core.tasks import CancelToken
+from explorer.core.tasks import CancelToken, Stage, StageKind
 
 
 def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -74,12 +74,14 @@ class TqdmReporter:
         self.key: str | None = None
         self.lock = threading.Lock()
 
-    def __call__(self, done: float, total: float, stage: str) -> None:
+    def __call__(self, done: float, total: float, stage: Stage | StageKind | str) -> None:
         if not self.enabled:
             return
         from tqdm import tqdm
 
-        key = "training" if stage.startswith("epoch") else stage
+        typed = Stage.of(stage)
+        key = "training" if typed.kind is StageKind.EPOCH else typed.kind.value + typed.detail
+        stage = typed.text
         with self.lock:
             if key != self.key:
                 self.close()

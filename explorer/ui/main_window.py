@@ -1,4 +1,9 @@
-"""The main window: search panel in the middle, plot and model docks, menus, loading, drag and drop routing."""
+"""The main window: search panel in the middle, plot and model docks, menus, loading, drag and drop routing.
+
+It keeps no model state of its own: the open models, the current one, the history and each mode's answer
+live in an explorer.core.session.Session, which the window drives (opening a model adds it there) and
+listens to (a new current model reaches the panels through ``model_changed``).
+"""
 
 from __future__ import annotations
 
@@ -18,18 +23,19 @@ from explorer.core import io as core_io
 from explorer.core import training as core_training
 from explorer.core.errors import ExplorerError, ModelFileNotFound
 from explorer.core.io import LoadedModel, open_model
+from explorer.core.session import Session
+from explorer.core.tasks import Stage
 from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
 from explorer.ui.cache_dialog import CacheDialog
-from explorer.ui.query_runner import prepare_search
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
 from explorer.ui.widgets.model_panel import ModelPanel
 from explorer.ui.widgets.plot_panel import PlotPanel
 from explorer.ui.widgets.search_panel import SearchPanel
 from explorer.ui.widgets.training_view import TrainingDialog
-from explorer.ui.workers import Task
+from explorer.ui.workers import LatestTask, Task
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +95,27 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self._settings = settings if settings is not None else open_settings()
-        self._model: LoadedModel | None = None
-        self._load_task: Task | None = None
+        self.session = Session()
+        self.session.current_changed.connect(self._on_current_changed)
+        self.session.prepared.connect(self._on_session_prepared)
+        self._loader = LatestTask(self)  # opening a model; a newer open replaces the one in progress
+        self._loader.started.connect(self.load_started)
+        self._loader.progress.connect(self._on_load_progress)
+        self._loader.finished.connect(self._on_load_finished)
+        self._loader.failed.connect(self._on_load_failed)
+        self._loader.cancelled.connect(self._on_load_cancelled)
         self._loading_path: Path | None = None
-        self._prepare_task: Task | None = None
+        self._preparer = LatestTask(self)  # preparing the search of the model just shown
+        self._preparer.progress.connect(self._on_prepare_progress)
+        self._preparer.finished.connect(self._on_prepared)
+        self._preparer.failed.connect(self._on_prepare_failed)
+        self._preparer.idle.connect(self._on_prepare_idle)
         self._example_after_load: Path | None = None  # the first launch's demo model: search an example in it
         self._training_dialog: QWidget | None = None
         self.setAcceptDrops(True)
         self.resize(1280, 800)
 
-        self.search_panel = SearchPanel(self._settings, self)
+        self.search_panel = SearchPanel(self._settings, self, session=self.session)
         self.setCentralWidget(self.search_panel)
         self.plot_panel = PlotPanel(self)
         self.model_panel = ModelPanel(self)
@@ -134,36 +151,29 @@ class MainWindow(QMainWindow):
     # --- public API ------------------------------------------------------------------------------
     @property
     def current_model(self) -> LoadedModel | None:
-        return self._model
+        return self.session.current
 
     @property
     def load_task(self) -> Task | None:
         """The load in progress, if any."""
-        return self._load_task
+        return self._loader.task
 
     def open_model_path(self, path: Path | str) -> None:
         """Load ``path`` in the background; the current model stays usable until the new one is ready."""
         path = Path(path)
-        if self._load_task is not None:
-            self._abandon_load()
-        task = Task(open_model, path)
-        self._load_task = task
         self._loading_path = path
-        # Bound methods only: Qt drops them if this window is deleted before the task ends.
-        task.progress.connect(self._on_load_progress)
-        task.finished.connect(self._on_load_finished)
-        task.failed.connect(self._on_load_failed)
-        task.cancelled.connect(self._on_load_cancelled)
-        self._set_loading(True, self.tr("Opening %1…").replace("%1", path.name))
-        task.start()
-        self.load_started.emit(task)
+        self._set_loading(True, messages.status_opening(path.name))
+        self._loader.start(open_model, path)
 
     def set_model(self, model: LoadedModel) -> None:
-        """Show an already loaded model (the trainer and tests use it), and prepare its search in the background."""
-        self._model = model
-        self._model_label.setText(self._model_summary(model))
-        self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer")
-        self.model_changed.emit(model)
+        """Show an already loaded model (the trainer and tests use it), and prepare its search in the background.
+
+        It takes the place of the current model in the session (one model on screen at a time for now; the
+        session itself holds several)."""
+        if self.session.current is model:
+            self._on_current_changed(model)  # shown again: the panels start afresh as for a new model
+        else:
+            self.session.replace_current(model)
         self._prepare(model)
         if self._example_after_load is not None:
             if model.info.path == self._example_after_load:
@@ -173,12 +183,12 @@ class MainWindow(QMainWindow):
     @property
     def search_prepared(self) -> bool:
         """Whether the current model's search index and completion are built."""
-        return self._model is not None and self._prepare_task is None
+        return self.session.is_prepared()
 
     def cancel_load(self) -> None:
-        if self._load_task is not None:
-            self._load_task.cancel()
-            self._set_loading(True, self.tr("Cancelling…"))
+        if self._loader.busy:
+            self._loader.cancel()
+            self._set_loading(True, messages.status_cancelling())
 
     def open_initial_model(self) -> None:
         """On launch: the last model the user had open, else the built-in demo."""
@@ -191,7 +201,7 @@ class MainWindow(QMainWindow):
             self._example_after_load = demo
             self.open_model_path(demo)
         else:
-            self._model_label.setText(self.tr("No model open. Use File > Open or drop a model file here."))
+            self._model_label.setText(messages.status_no_model())
 
     def handle_dropped_paths(self, paths: Sequence[Path]) -> None:
         """Route dropped files: model files open, text files and folders start training."""
@@ -243,52 +253,45 @@ class MainWindow(QMainWindow):
         dialog.resume(interrupted)
         return dialog
 
-    # --- loading -----------------------------------------------------------------------------------
-    def _abandon_load(self) -> None:
-        """Cancel the load in progress; its late signals fail the sender check and are ignored."""
-        task = self._load_task
-        if task is None:
+    # --- the session's current model ---------------------------------------------------------
+    def _on_current_changed(self, model: LoadedModel | None) -> None:
+        if model is None:
+            self._model_label.setText(messages.status_no_model())
+            self.setWindowTitle(self.tr("Word2Vec Explorer"))
             return
-        task.cancel()
-        self._load_task = None
+        self._model_label.setText(self._model_summary(model))
+        self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer")
+        self.model_changed.emit(model)
 
     # --- preparing the search of a shown model -------------------------------------------------
     def _prepare(self, model: LoadedModel) -> None:
-        if self._prepare_task is not None:
-            self._prepare_task.cancel()
-        task = Task(prepare_search, model)
-        self._prepare_task = task
-        task.progress.connect(self._on_prepare_progress)
-        task.finished.connect(self._on_prepared)
-        task.failed.connect(self._on_prepare_failed)
-        task.done.connect(self._on_prepare_done)
-        if self._load_task is None:
-            self._show_progress(self.tr("Preparing the search…"), cancellable=False)
-        task.start()
+        if not self._loader.busy:
+            self._show_progress(messages.status_preparing(), cancellable=False)
+        self._preparer.start(self.session.prepare, model)
 
-    def _on_prepare_progress(self, done: float, total: float, stage: str) -> None:
-        if self.sender() is self._prepare_task and self._load_task is None:
-            self._update_progress(done, total, self.tr("Preparing the search…"))
+    def _on_prepare_progress(self, done: float, total: float, stage: object) -> None:
+        if not self._loader.busy:
+            self._update_progress(done, total, messages.status_preparing())
 
     def _on_prepared(self, model: object) -> None:
-        if self.sender() is not self._prepare_task:
-            return
-        self._prepare_task = None  # before announcing it: search_prepared is true for whoever listens
+        assert isinstance(model, LoadedModel)
         freeze_heap()
-        if self._load_task is None:
-            self._set_loading(False)
-        if model is self._model:
+        if self.session.is_prepared(model):  # prepared before (shown again): announce it all the same
+            self._on_session_prepared(model)
+        else:
+            self.session.mark_prepared(model)  # announces it through _on_session_prepared
+
+    def _on_session_prepared(self, model: LoadedModel) -> None:
+        if model is self.session.current:
             self.search_ready.emit(model)
 
     def _on_prepare_failed(self, err: object) -> None:
         # Queries still work without the index (exact scan), so this is not worth interrupting the user for.
         log.warning("Preparing the search failed: %s", err)
 
-    def _on_prepare_done(self) -> None:
-        if self.sender() is self._prepare_task:
-            self._prepare_task = None
-            if self._load_task is None:
-                self._set_loading(False)
+    def _on_prepare_idle(self) -> None:
+        if not self._loader.busy:
+            self._set_loading(False)
 
     def _show_progress(self, text: str, cancellable: bool) -> None:
         self._progress.setVisible(True)
@@ -307,23 +310,14 @@ class MainWindow(QMainWindow):
             self._progress.setFormat(f"{text} %p%")
             self._progress.setToolTip(text)
 
-    def _current_load(self) -> Path | None:
-        """The path being opened, when the signal being handled comes from the current load task."""
-        if self._load_task is None or self.sender() is not self._load_task:
-            return None
-        self._load_task = None
-        self._set_loading(False)
-        return self._loading_path
-
-    def _on_load_progress(self, done: float, total: float, stage: str) -> None:
-        if self.sender() is self._load_task:
-            self._update_progress(done, total, stage)
+    # --- loading -----------------------------------------------------------------------------------
+    def _on_load_progress(self, done: float, total: float, stage: object) -> None:
+        self._update_progress(done, total, messages.stage_text(stage if isinstance(stage, Stage) else str(stage)))
 
     def _on_load_finished(self, model: object) -> None:
-        path = self._current_load()
-        if path is None:
-            return
-        assert isinstance(model, LoadedModel)
+        path = self._loading_path
+        self._set_loading(False)
+        assert isinstance(model, LoadedModel) and path is not None
         if not self._is_demo(path):
             add_recent_file(self._settings, path)
             self._settings.setValue("lastModel", str(Path(path).resolve()))
@@ -334,10 +328,9 @@ class MainWindow(QMainWindow):
             log.info("Loader warning for %s: %s", path, warning)
 
     def _on_load_failed(self, err: object) -> None:
-        path = self._current_load()
-        if path is None:
-            return
-        if isinstance(err, ModelFileNotFound) or not path.exists():
+        path = self._loading_path
+        self._set_loading(False)
+        if path is not None and (isinstance(err, ModelFileNotFound) or not path.exists()):
             remove_recent_file(self._settings, path)
             self._update_recent_menu()
         if isinstance(err, BaseException):
@@ -346,16 +339,15 @@ class MainWindow(QMainWindow):
             messages.error(self, str(err))
 
     def _on_load_cancelled(self) -> None:
-        path = self._current_load()
-        if path is None:
-            return
-        self.statusBar().showMessage(self.tr("Opening %1 was cancelled.").replace("%1", path.name), 5000)
+        self._set_loading(False)
+        if self._loading_path is not None:
+            self.statusBar().showMessage(messages.status_open_cancelled(self._loading_path.name), 5000)
 
     def _set_loading(self, loading: bool, text: str = "") -> None:
         if loading:
             self._show_progress(text, cancellable=True)
-        elif self._prepare_task is not None:
-            self._show_progress(self.tr("Preparing the search…"), cancellable=False)
+        elif self._preparer.busy:
+            self._show_progress(messages.status_preparing(), cancellable=False)
         else:
             self._progress.setVisible(False)
             self._cancel_button.setVisible(False)
@@ -368,8 +360,8 @@ class MainWindow(QMainWindow):
 
     def _model_summary(self, model: LoadedModel) -> str:
         info = model.info
-        return self.tr("%1 · %2 words × %3 dimensions · %4").replace("%1", info.path.name).replace(
-            "%2", f"{info.vocab_size:,}").replace("%3", str(info.dims)).replace("%4", info.format_label or info.format)
+        return messages.status_model(info.path.name, info.vocab_size, info.dims, messages.format_name(
+            info.format, info.gensim_version, info.compression, info.format_label))
 
     # --- actions and menus -------------------------------------------------------------------------
     def _dock(self, widget: QWidget, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -460,8 +452,8 @@ class MainWindow(QMainWindow):
         self._update_recent_menu()
 
     def retranslate(self) -> None:
-        self.setWindowTitle(f"{self._model.info.path.name} — Word2Vec Explorer" if self._model else
-                            self.tr("Word2Vec Explorer"))
+        model = self.session.current
+        self.setWindowTitle(f"{model.info.path.name} — Word2Vec Explorer" if model else self.tr("Word2Vec Explorer"))
         self.file_menu.setTitle(self.tr("&File"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.go_menu.setTitle(self.tr("&Go"))
@@ -488,10 +480,14 @@ class MainWindow(QMainWindow):
         self.model_dock.setWindowTitle(self.tr("Model"))
         self._cancel_button.setText(self.tr("Cancel"))
         self._cancel_button.setToolTip(self.tr("Stop opening this model; the current one stays open."))
-        if self._model is not None:
-            self._model_label.setText(self._model_summary(self._model))
-        elif not self._model_label.text() or self._load_task is None:
-            self._model_label.setText(self.tr("No model open. Use File > Open or drop a model file here."))
+        if model is not None:
+            self._model_label.setText(self._model_summary(model))
+        elif not self._model_label.text() or not self._loader.busy:
+            self._model_label.setText(messages.status_no_model())
+        if self._loader.busy and self._loading_path is not None:
+            self._set_loading(True, messages.status_opening(self._loading_path.name))
+        elif self._preparer.busy:
+            self._show_progress(messages.status_preparing(), cancellable=False)
         self._update_recent_menu()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -599,9 +595,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         # The tasks outlive the window by design (see Task); they only need to stop soon.
-        for task in (self._load_task, self._prepare_task):
-            if task is not None:
-                task.cancel()
+        self._loader.cancel()
+        self._preparer.cancel()
         self.search_panel.cancel()
         self.plot_panel.cancel()
         super().closeEvent(event)

@@ -1,8 +1,12 @@
-"""The one place user-facing problems are shown and logged.
+"""The one place user-facing problems and progress texts are shown, logged and translated.
 
 Every widget reports problems through :func:`error`, :func:`warning` or :func:`info`. Each message is logged
 and then shown in a window-modal, non-blocking message box, or handed to the sink installed with
 :func:`capture` (tests use it, so nothing modal ever waits for a click).
+
+Status-bar and progress texts come from here too: :func:`stage_text` names a core task's typed stage,
+:func:`text` translates a core :class:`~explorer.core.texts.Text`, and the ``status_*`` functions word the
+window's own states, all in the interface language.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from explorer.core.errors import ExplorerError
+from explorer.core.tasks import STAGE_TEXTS, Stage, StageKind
+from explorer.core.texts import Text, fill
 
 log = logging.getLogger("explorer.messages")
 
@@ -51,6 +57,76 @@ _ERROR_TITLES = (
     QT_TRANSLATE_NOOP("messages", "Word2Vec Explorer"),
     QT_TRANSLATE_NOOP("messages", "The details were written to the log. Please report it."),
 )
+
+
+# --- translated texts -----------------------------------------------------------------------------------
+def text(value: Text) -> str:
+    """A core Text in the interface language."""
+    return fill(QCoreApplication.translate(value.context, value.source), value.args)
+
+
+def translate(context: str, source: str) -> str:
+    """A source text marked with QT_TRANSLATE_NOOP in core (mode labels, headers), translated."""
+    return QCoreApplication.translate(context, source) if source else ""
+
+
+def stage_text(stage: Stage | StageKind | str) -> str:
+    """What a background task is doing, in the interface language ("Training: epoch 3 of 5")."""
+    typed = Stage.of(stage)
+    if typed.kind is StageKind.WORKING and typed.detail:
+        return typed.detail
+    step = f"{typed.step:,}" if typed.kind is StageKind.PROJECTING else str(typed.step)
+    return fill(QCoreApplication.translate("stages", STAGE_TEXTS[typed.kind]), (step, str(typed.steps)))
+
+
+def status_opening(name: str) -> str:
+    return QCoreApplication.translate("messages", "Opening %1…").replace("%1", name)
+
+
+def status_open_cancelled(name: str) -> str:
+    return QCoreApplication.translate("messages", "Opening %1 was cancelled.").replace("%1", name)
+
+
+def status_preparing() -> str:
+    return QCoreApplication.translate("messages", "Preparing the search…")
+
+
+def status_cancelling() -> str:
+    return QCoreApplication.translate("messages", "Cancelling…")
+
+
+def status_searching() -> str:
+    return QCoreApplication.translate("messages", "Searching…")
+
+
+def status_no_model() -> str:
+    return QCoreApplication.translate("messages", "No model open. Use File > Open or drop a model file here.")
+
+
+# The formats by ModelInfo.format, named in the interface language (core's format_label is English).
+_FORMAT_NAMES = {
+    "c-bin": QT_TRANSLATE_NOOP("messages", "word2vec C binary"),
+    "c-text": QT_TRANSLATE_NOOP("messages", "word2vec C text"),
+    "c-text-noheader": QT_TRANSLATE_NOOP("messages", "word2vec text without a header line"),
+    "gensim-full": QT_TRANSLATE_NOOP("messages", "gensim %1 Word2Vec model"),
+    "gensim-legacy": QT_TRANSLATE_NOOP("messages", "gensim %1 Word2Vec model"),
+    "gensim-kv": QT_TRANSLATE_NOOP("messages", "gensim %1 KeyedVectors"),
+}
+
+
+def format_name(fmt: str, gensim_version: str | None = None, compression: str | None = None,
+                fallback: str = "") -> str:
+    """A model format in the interface language ("word2vec C binary, gzip"); ``fallback`` for unknown ones."""
+    template = _FORMAT_NAMES.get(fmt)
+    if template is None:
+        return fallback or fmt
+    name = QCoreApplication.translate("messages", str(template)).replace("%1", gensim_version or "4")
+    return f"{name}, {compression}" if compression else name
+
+
+def status_model(name: str, words: int, dims: int, format_label: str) -> str:
+    return QCoreApplication.translate("messages", "%1 · %2 words × %3 dimensions · %4").replace("%1", name).replace("%2", f"{words:,}").replace(
+        "%3", str(dims)).replace("%4", format_label)
 
 
 def _emit(parent: QWidget | None, message: Message) -> None:

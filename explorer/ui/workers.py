@@ -1,7 +1,11 @@
 """Run a core function on a QThread: progress/finished/failed/cancelled signals, never touching widgets.
 
 The core function has the shape ``fn(*args, report=..., cancel=..., **kwargs)``: it receives a Reporter
-and a CancelToken (explorer.core.tasks) and returns an immutable result.
+and a CancelToken (explorer.core.tasks) and returns an immutable result. Progress arrives as
+(done, total, explorer.core.tasks.Stage).
+
+A widget that starts background work uses a :class:`LatestTask`: starting a task cancels and disconnects the
+previous one, so a stale result can never land (Orange's ConcurrentMixin does the same).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class _Runner(QObject):
-    progress = Signal(float, float, str)
+    progress = Signal(float, float, object)
     finished = Signal(object)
     failed = Signal(object)  # an ExplorerError (unexpected exceptions are wrapped in one)
     cancelled = Signal()
@@ -57,7 +61,7 @@ class _Runner(QObject):
 class Task(QObject):
     """One background run of a core function.
 
-    Signals: progress(done, total, stage), finished(result), failed(ExplorerError), cancelled(), and done()
+    Signals: progress(done, total, Stage), finished(result), failed(ExplorerError), cancelled(), and done()
     after any of the last three, once the thread has stopped.
 
     A started Task keeps itself alive until its thread has ended, and never takes a Qt parent: Qt aborts the
@@ -66,7 +70,7 @@ class Task(QObject):
     when the receiver is deleted).
     """
 
-    progress = Signal(float, float, str)
+    progress = Signal(float, float, object)
     finished = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -138,3 +142,102 @@ class Task(QObject):
     def _on_cancelled(self) -> None:
         self._stop()
         self.cancelled.emit()
+
+
+class LatestTask(QObject):
+    """Runs its owner's background work, newest task wins.
+
+    :meth:`start` cancels the task in progress and disconnects it first, so only the newest task's signals
+    come through: progress(done, total, Stage), finished(result), failed(ExplorerError), cancelled(), and
+    idle() when the newest task has ended in any way. :meth:`cancel` asks the newest task to stop and still
+    reports how it ended; :meth:`abandon` stops it and drops its signals. The owner connects to these signals
+    once, and never checks ``sender()``.
+    """
+
+    started = Signal(object)  # the Task (tests and the self-test wait on it)
+    progress = Signal(float, float, object)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._task: Task | None = None
+
+    @property
+    def task(self) -> Task | None:
+        """The newest task, while it runs."""
+        return self._task
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def start(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        self._drop()
+        task = Task(fn, *args, **kwargs)
+        self._task = task
+        # Bound methods only: Qt drops them if this object is deleted before the task ends.
+        task.progress.connect(self._on_progress)
+        task.finished.connect(self._on_finished)
+        task.failed.connect(self._on_failed)
+        task.cancelled.connect(self._on_cancelled)
+        task.done.connect(self._on_done)
+        task.start()
+        self.started.emit(task)
+        return task
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+    def abandon(self) -> None:
+        if self._drop():
+            self.idle.emit()
+
+    def _drop(self) -> bool:
+        """Cancel and disconnect the newest task; whether there was one."""
+        task, self._task = self._task, None
+        if task is None:
+            return False
+        task.cancel()
+        for signal, slot in ((task.progress, self._on_progress), (task.finished, self._on_finished),
+                             (task.failed, self._on_failed), (task.cancelled, self._on_cancelled),
+                             (task.done, self._on_done)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # already disconnected (the task had ended)
+                pass
+        return True
+
+    def _current(self) -> bool:
+        # Belt and braces: a signal already queued when the task was abandoned can still be delivered.
+        return self._task is not None and self.sender() is self._task
+
+    def _on_progress(self, done: float, total: float, stage: object) -> None:
+        if self._current():
+            self.progress.emit(done, total, stage)
+
+    def _on_finished(self, result: object) -> None:
+        if self._current():
+            self._task = None
+            self.finished.emit(result)
+
+    def _on_failed(self, err: object) -> None:
+        if self._current():
+            self._task = None
+            self.failed.emit(err)
+
+    def _on_cancelled(self) -> None:
+        if self._current():
+            self._task = None
+            self.cancelled.emit()
+
+    def _on_done(self) -> None:
+        if self._task is None and self.sender() is not None:
+            # The task ended through finished/failed/cancelled above: now its thread has stopped too.
+            self.idle.emit()
+        elif self._current():
+            self._task = None
+            self.idle.emit()

@@ -230,18 +230,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Opening %1…</source>
-        <translation>正在打开 %1…</translation>
-    </message>
-    <message>
-        <source>Cancelling…</source>
-        <translation>正在取消…</translation>
-    </message>
-    <message>
-        <source>No model open. Use File &gt; Open or drop a model file here.</source>
-        <translation>尚未打开模型。请用“文件 &gt; 打开”，或把模型文件拖到这里。</translation>
-    </message>
-    <message>
         <source>Several models were dropped; opening %1.</source>
         <translation>拖入了多个模型，打开 %1。</translation>
     </message>
@@ -280,18 +268,6 @@
     <message>
         <source>Continue from its last finished epoch:</source>
         <translation>从最后完成的一轮继续：</translation>
-    </message>
-    <message>
-        <source>Preparing the search…</source>
-        <translation>正在准备搜索…</translation>
-    </message>
-    <message>
-        <source>Opening %1 was cancelled.</source>
-        <translation>已取消打开 %1。</translation>
-    </message>
-    <message>
-        <source>%1 · %2 words × %3 dimensions · %4</source>
-        <translation>%1 · %2 个词 × %3 维 · %4</translation>
     </message>
     <message>
         <source>Word2Vec Explorer</source>
@@ -771,10 +747,6 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <source>Projecting %1 words…</source>
-        <translation>正在投影 %1 个词…</translation>
-    </message>
-    <message>
         <source>Search for a word to see it among its neighbours.</source>
         <translation>搜索一个词，看看它和近义词的位置。</translation>
     </message>
@@ -870,34 +842,6 @@
         <translation>已用 %1</translation>
     </message>
     <message>
-        <source>Training: epoch %1 of %2</source>
-        <translation>训练中：第 %1/%2 轮</translation>
-    </message>
-    <message>
-        <source>Finding files…</source>
-        <translation>正在查找文件…</translation>
-    </message>
-    <message>
-        <source>Reading the corpus…</source>
-        <translation>正在读取语料…</translation>
-    </message>
-    <message>
-        <source>Segmenting words…</source>
-        <translation>正在分词…</translation>
-    </message>
-    <message>
-        <source>Building the vocabulary…</source>
-        <translation>正在建立词表…</translation>
-    </message>
-    <message>
-        <source>Preparing the training…</source>
-        <translation>正在准备训练…</translation>
-    </message>
-    <message>
-        <source>Saving the model…</source>
-        <translation>正在保存模型…</translation>
-    </message>
-    <message>
         <source>Cancel training</source>
         <translation>取消训练</translation>
     </message>
@@ -964,10 +908,6 @@
         <translation>尚未打开模型。</translation>
     </message>
     <message>
-        <source>Searching…</source>
-        <translation>正在搜索…</translation>
-    </message>
-    <message>
         <source>“%1” is not in this model&apos;s vocabulary.</source>
         <translation>“%1”不在这个模型的词汇表中。</translation>
     </message>
@@ -984,156 +924,16 @@
         <translation>不在词汇表中，已忽略：%1</translation>
     </message>
     <message>
-        <source>Similarity of %1 and %2: %3</source>
-        <translation>%1 和 %2 的相似度：%3</translation>
+        <source> and </source>
+        <translation>和</translation>
     </message>
     <message>
-        <source>The odd one out: %1</source>
-        <translation>不合群的词：%1</translation>
+        <source>%1 need the model&apos;s output layer, and this file has none (only a full gensim model, saved with model.save(), keeps it). Open a full model to use them.</source>
+        <translation>%1需要模型的输出层，而这个文件没有（只有用 model.save() 保存的完整 gensim 模型才有）。请打开完整模型以使用它们。</translation>
     </message>
     <message>
-        <source>Fill in all three words: A − B + C.</source>
-        <translation>请填写三个词：A − B + C。</translation>
-    </message>
-    <message>
-        <source>Type two words to compare.</source>
-        <translation>请输入两个要比较的词。</translation>
-    </message>
-    <message>
-        <source>Type three or more words, separated by spaces.</source>
-        <translation>请输入三个或更多的词，用空格分隔。</translation>
-    </message>
-    <message>
-        <source>Paste a sentence or a paragraph.</source>
-        <translation>请粘贴一个句子或一段文字。</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase.</source>
-        <translation>请输入一个词或短语。</translation>
-    </message>
-    <message>
-        <source>“Words around it” and “Keywords” need the model&apos;s output layer, and this file has none (only a full gensim model, saved with model.save(), keeps it). Open a full model to use them.</source>
-        <translation>“上下文词”和“关键词”需要模型的输出层，而这个文件没有（只有用 model.save() 保存的完整 gensim 模型才有）。请打开完整模型以使用它们。</translation>
-    </message>
-    <message>
-        <source>“Words around it” and “Keywords” are unavailable: this file has no output layer, only word vectors.</source>
-        <translation>“上下文词”和“关键词”不可用：这个文件没有输出层，只有词向量。</translation>
-    </message>
-    <message>
-        <source>Frequency rank</source>
-        <translation>词频排名</translation>
-    </message>
-    <message>
-        <source>Word</source>
-        <translation>词</translation>
-    </message>
-    <message>
-        <source>Similarity</source>
-        <translation>相似度</translation>
-    </message>
-    <message>
-        <source>Score</source>
-        <translation>得分</translation>
-    </message>
-    <message>
-        <source>Similarity to the rest</source>
-        <translation>与其余词的相似度</translation>
-    </message>
-    <message>
-        <source>Probability</source>
-        <translation>概率</translation>
-    </message>
-    <message>
-        <source>Keyword</source>
-        <translation>关键词</translation>
-    </message>
-    <message>
-        <source>Similar words</source>
-        <translation>近义词</translation>
-    </message>
-    <message>
-        <source>The words whose vectors are closest (cosine)</source>
-        <translation>向量最接近（余弦）的词</translation>
-    </message>
-    <message>
-        <source>Analogy</source>
-        <translation>类比</translation>
-    </message>
-    <message>
-        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
-        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
-    </message>
-    <message>
-        <source>The cosine similarity of two words</source>
-        <translation>两个词的余弦相似度</translation>
-    </message>
-    <message>
-        <source>Odd one out</source>
-        <translation>找不同</translation>
-    </message>
-    <message>
-        <source>Which word does not belong with the others</source>
-        <translation>哪个词和其他词不是一类</translation>
-    </message>
-    <message>
-        <source>Words around it</source>
-        <translation>上下文词</translation>
-    </message>
-    <message>
-        <source>The words the model predicts in the context of a word (uses the output layer)</source>
-        <translation>模型预测会出现在这个词周围的词（使用输出层）</translation>
-    </message>
-    <message>
-        <source>Keywords</source>
-        <translation>关键词</translation>
-    </message>
-    <message>
-        <source>The words that best summarise a pasted sentence (uses the output layer)</source>
-        <translation>最能概括所粘贴句子的词（使用输出层）</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase, e.g. %1</source>
-        <translation>输入一个词或短语，例如 %1</translation>
-    </message>
-    <message>
-        <source>Type a word or a phrase</source>
-        <translation>输入一个词或短语</translation>
-    </message>
-    <message>
-        <source>A, e.g. 国王</source>
-        <translation>A，例如 国王</translation>
-    </message>
-    <message>
-        <source>B, e.g. 男人</source>
-        <translation>B，例如 男人</translation>
-    </message>
-    <message>
-        <source>C, e.g. 女人</source>
-        <translation>C，例如 女人</translation>
-    </message>
-    <message>
-        <source>3CosAdd adds and subtracts vectors; 3CosMul (Levy &amp; Goldberg) multiplies similarities and is often more accurate</source>
-        <translation>3CosAdd 对向量做加减；3CosMul（Levy &amp; Goldberg）把相似度相乘，通常更准确</translation>
-    </message>
-    <message>
-        <source>first word</source>
-        <translation>第一个词</translation>
-    </message>
-    <message>
-        <source>second word</source>
-        <translation>第二个词</translation>
-    </message>
-    <message>
-        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
-        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
-    </message>
-    <message>
-        <source>a word, e.g. 吃</source>
-        <translation>一个词，例如 吃</translation>
-    </message>
-    <message>
-        <source>Paste a sentence or a paragraph</source>
-        <translation>粘贴一个句子或一段文字</translation>
+        <source>%1 are unavailable: this file has no output layer, only word vectors.</source>
+        <translation>%1不可用：这个文件没有输出层，只有词向量。</translation>
     </message>
     <message>
         <source>Top</source>
@@ -1308,6 +1108,284 @@
     <message>
         <source>The details were written to the log. Please report it.</source>
         <translation>详细信息已写入日志，请报告这个问题。</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Opening %1 was cancelled.</source>
+        <translation>已取消打开 %1。</translation>
+    </message>
+    <message>
+        <source>Preparing the search…</source>
+        <translation>正在准备搜索…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No model open. Use File &gt; Open or drop a model file here.</source>
+        <translation>尚未打开模型。请用“文件 &gt; 打开”，或把模型文件拖到这里。</translation>
+    </message>
+    <message>
+        <source>word2vec C binary</source>
+        <translation>word2vec C 二进制格式</translation>
+    </message>
+    <message>
+        <source>word2vec C text</source>
+        <translation>word2vec C 文本格式</translation>
+    </message>
+    <message>
+        <source>word2vec text without a header line</source>
+        <translation>无首行的 word2vec 文本格式</translation>
+    </message>
+    <message>
+        <source>gensim %1 Word2Vec model</source>
+        <translation>gensim %1 Word2Vec 模型</translation>
+    </message>
+    <message>
+        <source>gensim %1 KeyedVectors</source>
+        <translation>gensim %1 KeyedVectors（词向量）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 words × %3 dimensions · %4</source>
+        <translation>%1 · %2 个词 × %3 维 · %4</translation>
+    </message>
+</context>
+<context>
+    <name>modes</name>
+    <message>
+        <source>Similar words</source>
+        <translation>近义词</translation>
+    </message>
+    <message>
+        <source>The words whose vectors are closest (cosine)</source>
+        <translation>向量最接近（余弦）的词</translation>
+    </message>
+    <message>
+        <source>Type a word or a phrase, e.g. %1</source>
+        <translation>输入一个词或短语，例如 %1</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>Analogy</source>
+        <translation>类比</translation>
+    </message>
+    <message>
+        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
+        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
+    </message>
+    <message>
+        <source>A, e.g. 国王</source>
+        <translation>A，例如 国王</translation>
+    </message>
+    <message>
+        <source>B, e.g. 男人</source>
+        <translation>B，例如 男人</translation>
+    </message>
+    <message>
+        <source>C, e.g. 女人</source>
+        <translation>C，例如 女人</translation>
+    </message>
+    <message>
+        <source>Fill in all three words: A − B + C.</source>
+        <translation>请填写三个词：A − B + C。</translation>
+    </message>
+    <message>
+        <source>3CosAdd adds and subtracts vectors; 3CosMul (Levy &amp; Goldberg) multiplies similarities and is often more accurate</source>
+        <translation>3CosAdd 对向量做加减；3CosMul（Levy &amp; Goldberg）把相似度相乘，通常更准确</translation>
+    </message>
+    <message>
+        <source>Similarity of %1 and %2: %3</source>
+        <translation>%1 和 %2 的相似度：%3</translation>
+    </message>
+    <message>
+        <source>The cosine similarity of two words</source>
+        <translation>两个词的余弦相似度</translation>
+    </message>
+    <message>
+        <source>first word</source>
+        <translation>第一个词</translation>
+    </message>
+    <message>
+        <source>second word</source>
+        <translation>第二个词</translation>
+    </message>
+    <message>
+        <source>Type two words to compare.</source>
+        <translation>请输入两个要比较的词。</translation>
+    </message>
+    <message>
+        <source>The odd one out: %1</source>
+        <translation>不合群的词：%1</translation>
+    </message>
+    <message>
+        <source>Odd one out</source>
+        <translation>找不同</translation>
+    </message>
+    <message>
+        <source>Which word does not belong with the others</source>
+        <translation>哪个词和其他词不是一类</translation>
+    </message>
+    <message>
+        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
+        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
+    </message>
+    <message>
+        <source>Similarity to the rest</source>
+        <translation>与其余词的相似度</translation>
+    </message>
+    <message>
+        <source>Type three or more words, separated by spaces.</source>
+        <translation>请输入三个或更多的词，用空格分隔。</translation>
+    </message>
+    <message>
+        <source>Words around it</source>
+        <translation>上下文词</translation>
+    </message>
+    <message>
+        <source>The words the model predicts in the context of a word (uses the output layer)</source>
+        <translation>模型预测会出现在这个词周围的词（使用输出层）</translation>
+    </message>
+    <message>
+        <source>a word, e.g. 吃</source>
+        <translation>一个词，例如 吃</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>The words that best summarise a pasted sentence (uses the output layer)</source>
+        <translation>最能概括所粘贴句子的词（使用输出层）</translation>
+    </message>
+    <message>
+        <source>Paste a sentence or a paragraph</source>
+        <translation>粘贴一个句子或一段文字</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Paste a sentence or a paragraph.</source>
+        <translation>请粘贴一个句子或一段文字。</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <source>Type a word or a phrase.</source>
+        <translation>请输入一个词或短语。</translation>
+    </message>
+    <message>
+        <source>Frequency rank</source>
+        <translation>词频排名</translation>
+    </message>
+</context>
+<context>
+    <name>stages</name>
+    <message>
+        <source>Opening the model…</source>
+        <translation>正在打开模型…</translation>
+    </message>
+    <message>
+        <source>Reading the model…</source>
+        <translation>正在读取模型…</translation>
+    </message>
+    <message>
+        <source>Reading the vectors…</source>
+        <translation>正在读取词向量…</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>已打开</translation>
+    </message>
+    <message>
+        <source>Opened from the cache</source>
+        <translation>已从缓存打开</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>正在写入…</translation>
+    </message>
+    <message>
+        <source>Computing vector lengths…</source>
+        <translation>正在计算向量长度…</translation>
+    </message>
+    <message>
+        <source>Indexing the vocabulary…</source>
+        <translation>正在为词表建立索引…</translation>
+    </message>
+    <message>
+        <source>Building the search index…</source>
+        <translation>正在建立搜索索引…</translation>
+    </message>
+    <message>
+        <source>Finding neighbours…</source>
+        <translation>正在查找近义词…</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>Finding files…</source>
+        <translation>正在查找文件…</translation>
+    </message>
+    <message>
+        <source>Reading the corpus…</source>
+        <translation>正在读取语料…</translation>
+    </message>
+    <message>
+        <source>Segmenting words…</source>
+        <translation>正在分词…</translation>
+    </message>
+    <message>
+        <source>Building the vocabulary…</source>
+        <translation>正在建立词表…</translation>
+    </message>
+    <message>
+        <source>Preparing the training…</source>
+        <translation>正在准备训练…</translation>
+    </message>
+    <message>
+        <source>Training: epoch %1 of %2</source>
+        <translation>训练中：第 %1/%2 轮</translation>
+    </message>
+    <message>
+        <source>Saving the model…</source>
+        <translation>正在保存模型…</translation>
+    </message>
+    <message>
+        <source>Projecting %1 words…</source>
+        <translation>正在投影 %1 个词…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>处理中…</translation>
     </message>
 </context>
 </TS>

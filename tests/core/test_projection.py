@@ -57,3 +57,32 @@ def test_small_inputs() -> None:
     assert coords.shape == (2, 2) and np.all(np.isfinite(coords))
     same = projection.pca(np.ones((3, 4)))  # no variance at all
     assert np.all(same == 0)
+
+
+def test_blocked_fit_equals_one_pass_and_a_cancel_stops_between_blocks() -> None:
+    from explorer.core.errors import Cancelled
+    from explorer.core.tasks import CancelToken, StageKind
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((50_000, 64)).astype(np.float32)
+    ref, ratio = _svd_pca(x[:9000].astype(np.float64))  # more than two blocks, checked against an SVD
+    fit = projection.fit_pca(x[:9000])
+    coords = fit.transform(x[:9000])
+    for k in range(2):
+        np.testing.assert_allclose(np.abs(coords[:, k]), np.abs(ref[:, k]), rtol=1e-3, atol=1e-4)
+    np.testing.assert_allclose(fit.explained_variance_ratio, ratio, rtol=1e-6)
+
+    # A 50,000-word background: cancelled at its first progress report, it stops at the next block.
+    token = CancelToken()
+    reports: list[tuple[float, float, object]] = []
+
+    def report(done: float, total: float, stage: object) -> None:
+        reports.append((done, total, stage))
+        token.cancel()
+
+    with pytest.raises(Cancelled):
+        projection.fit_pca(x, report=report, cancel=token)
+    assert len(reports) == 1 and reports[0][1] == 50_000
+    assert reports[0][2].kind is StageKind.PROJECTING  # type: ignore[attr-defined]
+    with pytest.raises(Cancelled):
+        projection.fit_pca(x, cancel=token)  # already cancelled: nothing is computed

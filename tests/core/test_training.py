@@ -13,7 +13,7 @@ from gensim.models import Word2Vec
 
 from explorer.core import training
 from explorer.core.errors import Cancelled, CorpusError, EmptyCorpus, TrainingError
-from explorer.core.tasks import CancelToken
+from explorer.core.tasks import CancelToken, Stage, StageKind
 from explorer.core.fsutil import TEMP_MARK
 from explorer.core.training import PARAM_HELP, PARAM_HELP_ZH, PRESETS, TrainConfig, engine, preview, resume, scan, \
     slices, train
@@ -111,17 +111,17 @@ def test_train_saves_a_full_model_that_reloads(tmp_path: Path, fast_reports: Non
     assert all(s.loss and s.loss > 0 for s in epochs) and all(s.words_per_second > 0 for s in epochs)
     stages = [s for _, _, s in seen]
     assert stages[0] == "vocabulary" and stages[-1] == "saving"
-    assert {"epoch 1/3", "epoch 2/3", "epoch 3/3"} <= set(stages)
+    assert {Stage.epoch(1, 3), Stage.epoch(2, 3), Stage.epoch(3, 3)} <= set(stages)
     # Progress inside epoch 2 is overall: strictly between the epoch boundaries, total = all epochs' words.
     tokens = preview(PD, SMALL).tokens
-    inside = [(d, t) for d, t, s in seen if s == "epoch 2/3" and tokens < d < 2 * tokens]
+    inside = [(d, t) for d, t, s in seen if s == Stage.epoch(2, 3) and tokens < d < 2 * tokens]
     assert len(inside) > 3 and all(t == 3 * tokens for _, t in inside)
-    dones = [d for d, _, s in seen if s.startswith("epoch")]
+    dones = [d for d, _, s in seen if Stage.of(s).kind is StageKind.EPOCH]
     assert dones == sorted(dones)
 
 
-@pytest.mark.parametrize("stage", ["vocabulary", "preparing", "epoch 2/3", "saving"])
-def test_cancel_at_each_stage_keeps_the_previous_output(tmp_path: Path, fast_reports: None, stage: str,
+@pytest.mark.parametrize("stage", ["vocabulary", "preparing", Stage.epoch(2, 3), "saving"])
+def test_cancel_at_each_stage_keeps_the_previous_output(tmp_path: Path, fast_reports: None, stage: str | Stage,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     if stage == "vocabulary":
         monkeypatch.setattr(scan, "_counts_cache", {})  # force a real scan
@@ -134,7 +134,7 @@ def test_cancel_at_each_stage_keeps_the_previous_output(tmp_path: Path, fast_rep
 
     def report(done: float, total: float, s: str) -> None:
         # In an epoch, cancel mid-way (after some slices), not at its first report.
-        if s == stage and (not s.startswith("epoch") or done > tokens * 1.3):
+        if s == stage and (Stage.of(s).kind is not StageKind.EPOCH or done > tokens * 1.3):
             cancel.cancel()
 
     with pytest.raises(Cancelled):
@@ -149,7 +149,7 @@ def test_resume_after_an_interrupted_run(tmp_path: Path, fast_reports: None) -> 
     cancel = CancelToken()
 
     def report(done: float, total: float, s: str) -> None:
-        if s == "epoch 3/3":
+        if s == Stage.epoch(3, 3):
             cancel.cancel()
 
     with pytest.raises(Cancelled):
@@ -160,7 +160,7 @@ def test_resume_after_an_interrupted_run(tmp_path: Path, fast_reports: None) -> 
     seen: list[str] = []
     result = resume(ckpt, report=lambda d, t, s: seen.append(s))
     assert result.epochs_done == 3 and [s.epoch for s in result.epoch_stats] == [1, 2, 3]
-    assert "epoch 1/3" not in seen and "epoch 3/3" in seen
+    assert Stage.epoch(1, 3) not in seen and Stage.epoch(3, 3) in seen
     model = Word2Vec.load(str(out))
     assert model.epochs == 3 and len(model.wv) == result.vocab_size
     assert json.loads((ckpt / "state.json").read_text(encoding="utf-8"))["finished"] is True
@@ -207,9 +207,9 @@ def test_both_engines_train_and_cancel_mid_epoch(tmp_path: Path, fast_reports: N
     reports: list[float] = []
 
     def report(done: float, total: float, s: str) -> None:
-        if s.startswith("epoch"):
+        if Stage.of(s).kind is StageKind.EPOCH:
             reports.append(done)
-        if s == "epoch 1/3" and done > tokens * 0.3:
+        if s == Stage.epoch(1, 3) and done > tokens * 0.3:
             cancel.cancel()
 
     with pytest.raises(Cancelled):

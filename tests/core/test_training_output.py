@@ -16,6 +16,7 @@ from gensim.models import Word2Vec
 
 from explorer.core.errors import TrainingError
 from explorer.core.fsutil import TEMP_MARK
+from explorer.core.tasks import Stage, StageKind
 from explorer.core.training import TrainConfig, train
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -98,7 +99,7 @@ def test_a_disk_too_small_for_the_model_is_refused_before_training(tmp_path: Pat
     with tmpfs(tmp_path / "small", "256k") as small:
         seen, err = stages_of(PD, small / "m.model")
         assert "needs about" in str(err) and "free" in str(err)
-        assert not any(s.startswith("epoch") for s in seen) and list(small.iterdir()) == []
+        assert not any(Stage.of(s).kind is StageKind.EPOCH for s in seen) and list(small.iterdir()) == []
 
 
 def test_a_disk_filling_up_during_training_keeps_the_previous_model(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from gensim.models import Word2Vec
 
 from explorer.core.io import LoadedModel
+from explorer.core.tasks import Stage
 from explorer.ui import messages
 from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog
@@ -144,9 +145,9 @@ def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  
     assert blocker.args[0].vocab_kept < preview.vocab_kept
     assert blocker.args[0].tokens == preview.tokens
 
-    stages: list[str] = []
+    stages: list[Stage] = []
 
-    def stages_append(done: float, total: float, stage: str) -> None:
+    def stages_append(done: float, total: float, stage: Stage) -> None:
         stages.append(stage)
 
     with qtbot.waitSignal(dialog.training_started, timeout=TIMEOUT) as started:
@@ -163,7 +164,8 @@ def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  
     assert len(page.chart.losses) == 1 and page.chart.losses[0] > 0
     assert "Saved" in page.result_label.text()
     assert page.open_button.isVisible() and not page.drift_box.isVisible()
-    assert any(s.startswith("epoch") for s in stages)
+    # Progress arrives typed: the epochs as Stage(EPOCH, n, of), not text to parse.
+    assert Stage.epoch(1, 1) in stages and all(isinstance(s, Stage) for s in stages)
     model = Word2Vec.load(str(output))
     assert model.wv.vector_size == 16 and "玄德" in model.wv.key_to_index
     assert not captured
@@ -297,8 +299,8 @@ def test_progress_view_maps_every_stage_onto_one_forward_moving_bar(qtbot) -> No
     values, labels = [], []
     for done, total, stage in [(0, 100, "reading"), (100, 100, "reading"), (50, 100, "segmenting"),
                                (100, 100, "segmenting"), (1, 1, "vocabulary"), (5, 10, "preparing"),
-                               (0, 1000, "epoch 1/2"), (400, 1000, "epoch 1/2"), (500, 1000, "epoch 1/2"),
-                               (900, 1000, "epoch 2/2"), (0, 1, "saving"), (1, 1, "saving")]:
+                               (0, 1000, Stage.epoch(1, 2)), (400, 1000, Stage.epoch(1, 2)),
+                               (500, 1000, Stage.epoch(1, 2)), (900, 1000, Stage.epoch(2, 2)), (0, 1, "saving"), (1, 1, "saving")]:
         page.on_progress(done, total, stage)
         values.append(page.bar.value())
         labels.append(page.stage_label.text())

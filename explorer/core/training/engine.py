@@ -17,7 +17,7 @@ import numpy as np
 from gensim.models import Word2Vec
 
 from explorer.core.errors import Cancelled, TrainingError
-from explorer.core.tasks import CancelToken, Reporter
+from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training.config import TrainConfig, alpha_at
 from explorer.core.training.preview import estimate_words_per_second
 from explorer.core.training.results import EpochStats
@@ -131,7 +131,7 @@ class Run:
                                             self.report, self.cancel, counts.tokens, cfg.workers)
             for epoch in range(int(self.state["epochs_done"]), cfg.epochs):
                 self.cancel.raise_if_cancelled()
-                stage = f"epoch {epoch + 1}/{cfg.epochs}"
+                stage = Stage.epoch(epoch + 1, cfg.epochs)
                 self.report(counts.tokens * epoch, total_words, stage)
                 t0 = time.perf_counter()
                 if self.engine == "slices":
@@ -163,7 +163,7 @@ class Run:
         model.wv.norms = None  # gensim's _clear_post_train: cached norms are stale now
         model.add_lifecycle_event("train", msg=f"explorer.core.training: {cfg.epochs} epochs, engine {self.engine}")
 
-    def _epoch_iterable(self, epoch: int, stage: str, total_words: int) -> tuple[int, int, float]:
+    def _epoch_iterable(self, epoch: int, stage: Stage, total_words: int) -> tuple[int, int, float]:
         """One epoch through gensim's own train() on a streamed corpus (the fallback engine)."""
         cfg, model, counts, report = self.config, self.model, self.counts, self.report
         base_done = counts.tokens * epoch
@@ -186,7 +186,7 @@ class Run:
             raise Cancelled()
         return int(effective), int(raw), float(model.get_latest_training_loss())
 
-    def _epoch_slices(self, epoch: int, stage: str, total_words: int) -> tuple[int, int, float]:
+    def _epoch_slices(self, epoch: int, stage: Stage, total_words: int) -> tuple[int, int, float]:
         """One epoch with gensim's C++ corpus_file loop, one slice per call, on ``workers`` threads.
 
         Each slice gets the part of the global linear learning-rate schedule that its words cover, so the

@@ -56,7 +56,7 @@ def train(
     """Train a model on a segmented corpus (or continue training ``base`` on it) and save it to ``output``.
 
     Stages reported: "vocabulary" (bytes scanned; instant when the corpus was scanned before), "preparing"
-    (bytes cut into slices), "epoch i/N" (done/total = words over the whole run, so one bar covers all
+    (bytes cut into slices), Stage.epoch(i, N) (done/total = words over the whole run, so one bar covers all
     epochs; up to 5 reports a second, from the training threads), "saving". Raises Cancelled within about
     a second when ``cancel`` fires; ``output`` is then untouched and no temporary file is left. With
     ``checkpoint_dir`` the model is checkpointed after every epoch and ``resume(checkpoint_dir)`` continues

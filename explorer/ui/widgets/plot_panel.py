@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.io.model import LoadedModel
+from explorer.core.modes import PlotRequest
+from explorer.core.tasks import CancelToken, Reporter, Stage, StageKind, null_reporter
 from explorer.ui import messages
 from explorer.ui.fonts import ensure_cjk_font
-from explorer.ui.workers import Task
+from explorer.ui.workers import LatestTask, Task
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +39,6 @@ ROLE_COLOURS = {
     "result": QColor(40, 100, 200),
     "odd": QColor(150, 40, 160),
 }
-
-
-@dataclass(frozen=True)
-class PlotRequest:
-    """What to plot: words with their role (query/input/result/odd) and score; arrows as index pairs."""
-
-    words: tuple[str, ...]
-    roles: tuple[str, ...]
-    scores: tuple[float | None, ...]
-    arrows: tuple[tuple[int, int], ...] = ()
-    title: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +67,8 @@ class PlotData:
 
 
 def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int = 0,
-                     background: Background | None = None, report: object = None, cancel: object = None) -> PlotData:
+                     background: Background | None = None, report: Reporter = null_reporter,
+                     cancel: CancelToken | None = None) -> PlotData:
     """PCA to 2D (explorer.core.projection). With a background, the axes are fitted on the K most frequent
     words, so the map stays put from one query to the next and the query words are placed on it. Pass the
     previous result's ``background`` to skip refitting it."""
@@ -94,16 +86,18 @@ def project_for_plot(model: LoadedModel, request: PlotRequest, background_k: int
     if k >= 2:
         if background is None or len(background.words) != k:
             words = tuple(model.wv.index_to_key[:k])
-            fit = fit_pca(model, words)
-            background = Background(words, np.asarray(transform(fit, model, words), dtype=np.float64), fit)
-        xy = np.asarray(transform(background.fit, model, request.words), dtype=np.float64)
+            # The background is what takes long (tens of thousands of words): it reports and can be cancelled.
+            fit = fit_pca(model, words, report=report, cancel=cancel)
+            background = Background(words, np.asarray(transform(fit, model, words, cancel=cancel), dtype=np.float64),
+                                    fit)
+        xy = np.asarray(transform(background.fit, model, request.words, cancel=cancel), dtype=np.float64)
         explained = tuple(float(v) for v in background.fit.explained_variance_ratio)
         return PlotData(request, xy.reshape(-1, 2), background, explained)
     unique = list(dict.fromkeys(request.words))
     if len(unique) < 2:
         return PlotData(request, np.zeros((len(request.words), 2)))
-    fit = fit_pca(model, unique)
-    xy = np.asarray(transform(fit, model, request.words), dtype=np.float64)
+    fit = fit_pca(model, unique, cancel=cancel)
+    xy = np.asarray(transform(fit, model, request.words, cancel=cancel), dtype=np.float64)
     return PlotData(request, xy.reshape(-1, 2), None, tuple(float(v) for v in fit.explained_variance_ratio))
 
 
@@ -244,7 +238,9 @@ class PlotPanel(QWidget):
         self._model: LoadedModel | None = None
         self._request: PlotRequest | None = None
         self._data: PlotData | None = None
-        self._task: Task | None = None  # the projection whose result will be drawn; older ones are ignored
+        self._projector = LatestTask(self)  # the projection whose result will be drawn; a newer one replaces it
+        self._projector.finished.connect(self._on_projected)
+        self._projector.failed.connect(self._on_failed)
         self._drawn_background: Background | None = None
         family = ensure_cjk_font()
         self._label_font = QFont(family)
@@ -438,44 +434,32 @@ class PlotPanel(QWidget):
             self._data = None
             self._draw()
             return
-        self.cancel()
         cached = self._data.background if self._data is not None else None
-        task = Task(project_for_plot, model, request, background, cached)
-        self._task = task
-        # Bound methods only: Qt drops them if this panel is deleted before the task ends.
-        task.finished.connect(self._on_projected)
-        task.failed.connect(self._on_failed)
-        task.done.connect(self._on_task_done)
         if background and (cached is None or len(cached.words) != min(background, model.vocab_size)):
-            self.status.setText(self.tr("Projecting %1 words…").replace("%1", f"{background:,}"))
-        task.start()
+            self.status.setText(messages.stage_text(Stage(StageKind.PROJECTING, background)))
+        self._projector.start(project_for_plot, model, request, background, cached)
+
+    @property
+    def projecting(self) -> bool:
+        return self._projector.busy
+
+    @property
+    def projection_task(self) -> "Task | None":
+        """The projection in progress, if any (tests cancel it)."""
+        return self._projector.task
 
     def cancel(self) -> None:
         """Stop the projection in progress; its late result is ignored."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-    def _is_current(self) -> bool:
-        """Whether the signal being handled comes from the current projection (and it is now over)."""
-        if self._task is None or self.sender() is not self._task:
-            return False
-        self._task = None
-        return True
-
-    def _on_task_done(self) -> None:
-        self._is_current()
+        self._projector.abandon()
 
     def _on_projected(self, result: object) -> None:
-        if not self._is_current() or not isinstance(result, PlotData):
+        if not isinstance(result, PlotData):
             return
         self._data = result
         self._draw()
         self.plot_ready.emit()
 
     def _on_failed(self, err: object) -> None:
-        if not self._is_current():
-            return
         self.status.setText(str(err))
         log.info("Plot failed: %s", err)
 

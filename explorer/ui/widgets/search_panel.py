@@ -1,7 +1,9 @@
 """Search panel: type a word (or a phrase, an analogy, a sentence) and see the answer as a table.
 
-Queries run on a Task; only the newest answer is shown. Completion asks explorer.core for the current
-top matches as you type, so it stays fast at 352k words.
+The mode list and each mode's input row are built from the mode registry (explorer.core.modes). The panel
+drives the session (explorer.core.session): the current model, the history, and each mode's last answer,
+which it shows again when you come back to that mode. Queries run on a LatestTask: only the newest answer is
+shown. Completion asks explorer.core for the current top matches as you type, so it stays fast at 352k words.
 """
 
 from __future__ import annotations
@@ -10,124 +12,30 @@ import csv
 import io
 import logging
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from PySide6.QtCore import (
-    QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QSettings, QStringListModel, Qt, QTimer, Signal,
-)
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QCompleter, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+    QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
+from explorer.core import modes
 from explorer.core import query as core_query
 from explorer.core.errors import ExplorerError, QueryError, WordNotInVocabulary
 from explorer.core.io.model import LoadedModel
+from explorer.core.modes import ModeSpec
+from explorer.core.session import HistoryState, Session
+from explorer.core.texts import Text
 from explorer.ui import messages
-from explorer.ui.query_runner import MODES, Outcome, Query, ResultRow, complete_words, in_vocabulary, run_query
-from explorer.ui.workers import Task
+from explorer.ui.query_runner import Outcome, Query, in_vocabulary, run_query
+from explorer.ui.widgets.search_parts import ResultsModel, VocabularyCompleter
+from explorer.ui.workers import LatestTask
 
 log = logging.getLogger(__name__)
 
-COMPLETIONS = 12
-OUTPUT_LAYER_MODES = ("related", "keywords")
-
-
-class ResultsModel(QAbstractTableModel):
-    """Rows of word / score / frequency rank (and a note), read-only."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ResultRow] = []
-        self._headers: list[str] = ["", "", ""]
-        self._bold: set[int] = set()
-
-    def set_rows(self, rows: Sequence[ResultRow], headers: Sequence[str], bold: Sequence[int] = ()) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._headers = list(headers)
-        self._bold = set(bold)
-        self.endResetModel()
-
-    def set_headers(self, headers: Sequence[str]) -> None:
-        self._headers = list(headers)
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
-
-    @property
-    def rows(self) -> list[ResultRow]:
-        return self._rows
-
-    @property
-    def headers(self) -> list[str]:
-        return self._headers
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._headers):
-                return self._headers[section]
-            if orientation == Qt.Orientation.Vertical:
-                return str(section + 1)
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.cell(column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() in self._bold:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole and row.note:
-            return row.note
-        return None
-
-
-class VocabularyCompleter(QCompleter):
-    """Completion over the model's vocabulary: the model holds only the current top matches."""
-
-    def __init__(self, edit: QLineEdit, panel: "SearchPanel") -> None:
-        self._list = QStringListModel()
-        super().__init__(self._list, edit)
-        self._panel = panel
-        self._edit = edit
-        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setMaxVisibleItems(COMPLETIONS)
-        edit.setCompleter(self)
-        edit.textEdited.connect(self.update_for)
-
-    def _hide_popup(self) -> None:
-        popup = self.popup()
-        if popup is not None:
-            popup.hide()
-
-    def update_for(self, text: str) -> None:
-        model = self._panel.model
-        prefix = text.strip()
-        if model is None or not prefix:
-            self._list.setStringList([])
-            self._hide_popup()
-            return
-        matches = complete_words(model, prefix, COMPLETIONS)
-        if matches == [prefix]:  # nothing to add to what was typed
-            matches = []
-        self._list.setStringList(matches)
-        if matches and self._edit.hasFocus():
-            self.complete()
-        else:
-            self._hide_popup()
+InputWidget = QLineEdit | QPlainTextEdit
 
 
 class SearchPanel(QWidget):
@@ -140,55 +48,36 @@ class SearchPanel(QWidget):
     results_shown = Signal(object)
     query_failed = Signal(object)
 
-    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("searchPanel")
         self._settings = settings
-        self._model: LoadedModel | None = None
-        self._task: Task | None = None  # the query whose answer will be shown; older ones are ignored
+        self.session = session if session is not None else Session()
+        self._specs: tuple[ModeSpec, ...] = modes.all_modes()
+        self._runner = LatestTask(self)  # the query whose answer will be shown; starting one drops the previous
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._runner.idle.connect(self._on_idle)
         self._task_query: Query | None = None
-        self._history: list[Query] = []
-        self._history_index = -1
-        self._last_was_live = False
+        self._task_model: LoadedModel | None = None
         self._outcome: Outcome | None = None
 
         self.mode_combo = QComboBox(self)
         self.mode_combo.setObjectName("modeCombo")
-        for mode in MODES:
-            self.mode_combo.addItem("", mode)
-        self.mode_combo.currentIndexChanged.connect(self._on_mode_changed)
+        self.mode_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for spec in self._specs:
+            self.mode_combo.addItem("", spec.name)
 
-        self.word_edit = self._line_edit("wordEdit")
-        self.analogy_a = self._line_edit("analogyA")
-        self.analogy_b = self._line_edit("analogyB")
-        self.analogy_c = self._line_edit("analogyC")
-        self.analogy_method = QComboBox(self)
-        self.analogy_method.addItem("3CosAdd", "3cosadd")
-        self.analogy_method.addItem("3CosMul", "3cosmul")
-        self.similar_a = self._line_edit("similarityA")
-        self.similar_b = self._line_edit("similarityB")
-        self.odd_edit = self._line_edit("oddEdit")
-        self.related_edit = self._line_edit("relatedEdit")
-        self.keywords_edit = QPlainTextEdit(self)
-        self.keywords_edit.setObjectName("keywordsEdit")
-        self.keywords_edit.setMaximumHeight(80)
-        self._minus = QLabel("−")
-        self._plus = QLabel("+")
-        self._versus = QLabel("↔")
-        for edit in (self.word_edit, self.analogy_a, self.analogy_b, self.analogy_c, self.similar_a,
-                     self.similar_b, self.related_edit):
-            VocabularyCompleter(edit, self)
-        self.word_edit.textEdited.connect(lambda text: self._maybe_live_search("neighbours", text))
-        self.related_edit.textEdited.connect(lambda text: self._maybe_live_search("related", text))
-
+        # One input row per mode, built from its spec's fields.
+        self.inputs: dict[str, dict[str, InputWidget]] = {}
+        self.method_combos: dict[str, QComboBox] = {}
+        self._symbols: list[QLabel] = []
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self._row(self.word_edit))
-        self.stack.addWidget(self._row(self.analogy_a, self._minus, self.analogy_b, self._plus, self.analogy_c,
-                                       self.analogy_method))
-        self.stack.addWidget(self._row(self.similar_a, self._versus, self.similar_b))
-        self.stack.addWidget(self._row(self.odd_edit))
-        self.stack.addWidget(self._row(self.related_edit))
-        self.stack.addWidget(self._row(self.keywords_edit))
+        for spec in self._specs:
+            self.stack.addWidget(self._build_page(spec))
+        self.word_edit = self._first_line_edit("neighbours")
+        self.related_edit = self._first_line_edit("related")
 
         self.topn_spin = QSpinBox(self)
         self.topn_spin.setObjectName("topNSpin")
@@ -276,14 +165,16 @@ class SearchPanel(QWidget):
         self._live_timer.timeout.connect(self._run_live)
         self._live_query: Query | None = None
 
+        self.session.history.changed.connect(self._on_history_changed)
         self.retranslate()
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_changed)
         self._on_mode_changed()
         self._emit_history()
 
     # --- public API ----------------------------------------------------------------------------
     @property
     def model(self) -> LoadedModel | None:
-        return self._model
+        return self.session.current
 
     @property
     def outcome(self) -> Outcome | None:
@@ -292,44 +183,46 @@ class SearchPanel(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self._task is not None
+        return self._runner.busy
+
+    def mode_names(self) -> list[str]:
+        """The modes in the mode list, in order (one per registered spec)."""
+        return [str(self.mode_combo.itemData(i)) for i in range(self.mode_combo.count())]
 
     def result_rows(self) -> list[tuple[str, float | None, int | None]]:
         return [(r.word, r.score, r.rank) for r in self.results.rows]
 
     def set_model(self, model: LoadedModel) -> None:
-        self._model = model
+        """The session's current model changed to ``model``: re-ask the current question of it."""
+        if self.session.current is not model:
+            self.session.add_model(model)
         self.cancel()  # answers for the previous model are stale
         self._update_mode_availability()
         self._update_placeholder()  # its example word comes from the model
-        self.results.set_rows([], self._headers_for(self.current_mode()))
-        self._outcome = None
-        self.summary.clear()
+        self._show_empty(self.current_mode())
         self._show_suggestions("", ())
         self.busy_label.clear()
-        self.cleared.emit()
         # Re-ask the current question of the new model (the demo's first word otherwise stays blank).
-        if 0 <= self._history_index < len(self._history):
-            self._run(self._history[self._history_index])
+        current = self.session.history.current
+        if current is not None:
+            self._run(current)
 
     def example_word(self) -> str | None:
         """A word of the current model to offer as an example (the placeholder, the first launch)."""
-        return core_query.example_word(self._model) if self._model is not None else "微信"
-
-    def _update_placeholder(self) -> None:
-        example = self.example_word()
-        self.word_edit.setPlaceholderText(
-            self.tr("Type a word or a phrase, e.g. %1").replace("%1", example) if example
-            else self.tr("Type a word or a phrase"))
+        model = self.model
+        return core_query.example_word(model) if model is not None else "微信"
 
     def show_example(self) -> None:
         """Search the example word, if nothing was asked yet: a first launch then shows what the tool does."""
         example = self.example_word()
-        if self._model is not None and not self._history and example:
+        if self.model is not None and not self.session.history.items and example:
             self.search_word(example)
 
     def current_mode(self) -> str:
         return str(self.mode_combo.currentData())
+
+    def current_spec(self) -> ModeSpec:
+        return self._specs[max(self.mode_combo.currentIndex(), 0)]
 
     def set_mode(self, mode: str) -> None:
         index = self.mode_combo.findData(mode)
@@ -337,19 +230,24 @@ class SearchPanel(QWidget):
             self.mode_combo.setCurrentIndex(index)
 
     def focus_input(self) -> None:
-        widget = {"neighbours": self.word_edit, "analogy": self.analogy_a, "similarity": self.similar_a,
-                  "odd_one_out": self.odd_edit, "related": self.related_edit,
-                  "keywords": self.keywords_edit}[self.current_mode()]
+        widgets = list(self.inputs.get(self.current_mode(), {}).values())
+        if not widgets:
+            return
+        widget = widgets[0]
         widget.setFocus()
         if isinstance(widget, QLineEdit):
             widget.selectAll()
 
     def search_word(self, word: str) -> None:
-        """Look up the neighbours of ``word`` (double-click, plot click, suggestion)."""
-        if self.current_mode() not in ("neighbours", "related"):
+        """Look up ``word`` (double-click, plot click, suggestion): in the current mode if it takes one word,
+        else as similar words."""
+        if not self.current_spec().live:
             self.set_mode("neighbours")
-        edit = self.related_edit if self.current_mode() == "related" else self.word_edit
-        edit.setText(word)
+        edit = next(iter(self.inputs[self.current_mode()].values()))
+        if isinstance(edit, QLineEdit):
+            edit.setText(word)
+        else:
+            edit.setPlainText(word)
         self.search()
 
     def search(self) -> None:
@@ -357,24 +255,24 @@ class SearchPanel(QWidget):
         query = self._query_from_inputs()
         if query is None:
             return
-        self._record(query, live=False)
+        self.session.ask(query)
         self._run(query)
 
     def run_query(self, query: Query) -> None:
         """Show ``query``'s answer: fills the inputs, records history, runs it."""
         self._fill_inputs(query)
-        self._record(query, live=False)
+        self.session.ask(query)
         self._run(query)
 
     def back(self) -> None:
-        if self._history_index > 0:
-            self._history_index -= 1
-            self._replay()
+        query = self.session.history.back()
+        if query is not None:
+            self._replay(query)
 
     def forward(self) -> None:
-        if self._history_index < len(self._history) - 1:
-            self._history_index += 1
-            self._replay()
+        query = self.session.history.forward()
+        if query is not None:
+            self._replay(query)
 
     def copy_results(self) -> None:
         QGuiApplication.clipboard().setText(self.results_as_text("\t"))
@@ -407,30 +305,27 @@ class SearchPanel(QWidget):
         if self._settings is not None:
             self._settings.setValue("search/topN", self.topn_spin.value())
 
+    def cancel(self) -> None:
+        """Stop the query in progress; its late answer is ignored."""
+        self._runner.abandon()
+
     # --- queries -------------------------------------------------------------------------------
-    def _query_from_inputs(self, mode: str | None = None) -> Query | None:
-        mode = mode or self.current_mode()
-        topn = self.topn_spin.value()
-        if mode == "neighbours":
-            inputs: tuple[str, ...] = (self.word_edit.text().strip(),)
-        elif mode == "analogy":
-            inputs = (self.analogy_a.text().strip(), self.analogy_b.text().strip(), self.analogy_c.text().strip())
-        elif mode == "similarity":
-            inputs = (self.similar_a.text().strip(), self.similar_b.text().strip())
-        elif mode == "odd_one_out":
-            inputs = tuple(self.odd_edit.text().replace(",", " ").replace("，", " ").replace("、", " ").split())
-        elif mode == "related":
-            inputs = (self.related_edit.text().strip(),)
-        else:
-            inputs = (self.keywords_edit.toPlainText().strip(),)
-        if not all(inputs) or not inputs:
-            self.summary.setText(self._missing_input_text(mode))
+    def _field_text(self, widget: InputWidget) -> str:
+        return widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+
+    def _query_from_inputs(self) -> Query | None:
+        spec = self.current_spec()
+        values = {name: self._field_text(widget) for name, widget in self.inputs[spec.name].items()}
+        combo = self.method_combos.get(spec.name)
+        method = str(combo.currentData()) if combo is not None else ""
+        made = modes.make_query(spec.name, values, self.topn_spin.value(), method)
+        if isinstance(made, Text):
+            self.summary.setText(messages.text(made))
             return None
-        method = str(self.analogy_method.currentData()) if mode == "analogy" else ""
-        return Query(mode=mode, inputs=inputs, topn=topn, method=method)
+        return made
 
     def _maybe_live_search(self, mode: str, text: str) -> None:
-        model = self._model
+        model = self.model
         word = text.strip()
         if model is None or not word or not in_vocabulary(model, word):
             return
@@ -441,60 +336,43 @@ class SearchPanel(QWidget):
         query = self._live_query
         if query is None or query.mode != self.current_mode():
             return
-        self._record(query, live=True)
+        self.session.ask(query, live=True)
         self._run(query)
 
     def _rerun_current(self) -> None:
-        if 0 <= self._history_index < len(self._history):
-            old = self._history[self._history_index]
-            if old.topn != self.topn_spin.value():
-                query = Query(old.mode, old.inputs, self.topn_spin.value(), old.method)
-                self._history[self._history_index] = query
-                self._run(query)
+        old = self.session.history.current
+        if old is not None and old.topn != self.topn_spin.value():
+            query = Query(old.mode, old.inputs, self.topn_spin.value(), old.method, old.restrict)
+            self.session.history.replace_current(query)
+            self._run(query)
 
     def _run(self, query: Query) -> None:
-        model = self._model
+        model = self.model
         if model is None:
             self.summary.setText(self.tr("No model is open yet."))
             return
-        self.cancel()
-        task = Task(run_query, model, query)
-        self._task = task
-        self._task_query = query
-        # Bound methods only: Qt drops them if this panel is deleted before the task ends.
-        task.finished.connect(self._on_finished)
-        task.failed.connect(self._on_failed)
-        task.done.connect(self._on_task_done)
-        self.busy_label.setText(self.tr("Searching…"))
-        task.start()
+        self._task_query, self._task_model = query, model
+        self.busy_label.setText(messages.status_searching())
+        self._runner.start(run_query, model, query)
 
-    def cancel(self) -> None:
-        """Stop the query in progress; its late answer is ignored."""
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-            self.busy_label.clear()
-
-    def _take_current(self) -> Query | None:
-        """The query of the task that sent the signal being handled, if it is still the current one."""
-        if self._task is None or self.sender() is not self._task:
-            return None
-        self._task = None
-        self.busy_label.clear()
-        return self._task_query
-
-    def _on_task_done(self) -> None:
-        self._take_current()  # cancelled or ended without an answer: no longer busy
+    def _on_idle(self) -> None:
+        self.busy_label.clear()  # cancelled or ended without an answer: no longer busy
 
     def _on_finished(self, result: object) -> None:
-        if self._take_current() is None or not isinstance(result, Outcome):
+        self.busy_label.clear()
+        if not isinstance(result, Outcome) or self._task_model is None:
             return
-        self._show_outcome(result)
+        self.session.set_result(self._task_model, result)
+        if result.query.mode == self.current_mode():  # else it waits in the session for its mode to be shown
+            self._show_outcome(result)
 
     def _on_failed(self, err: object) -> None:
-        query = self._take_current()
+        self.busy_label.clear()
+        query = self._task_query
         if query is None:
             return
+        if self._task_model is not None:
+            self.session.set_result(self._task_model, None, query.mode)
         self._outcome = None
         self.results.set_rows([], self._headers_for(query.mode))
         if isinstance(err, WordNotInVocabulary):
@@ -523,6 +401,13 @@ class SearchPanel(QWidget):
             self.cleared.emit()
         self.results_shown.emit(outcome)
 
+    def _show_empty(self, mode: str) -> None:
+        """The empty state of ``mode``: no rows, no summary, nothing plotted."""
+        self._outcome = None
+        self.results.set_rows([], self._headers_for(mode))
+        self.summary.clear()
+        self.cleared.emit()
+
     def _show_suggestions(self, word: str, suggestions: Sequence[str]) -> None:
         for button in self.suggestion_buttons:
             self._suggestion_layout.removeWidget(button)
@@ -545,95 +430,83 @@ class SearchPanel(QWidget):
     def _summary_text(self, outcome: Outcome) -> str:
         query = outcome.query
         parts: list[str] = []
+        if outcome.headline is not None:
+            parts.append(messages.text(outcome.headline))
         if outcome.used_words and (outcome.unused_words or list(outcome.used_words) != list(query.inputs)):
             parts.append(self.tr("Segmented into: %1").replace("%1", " / ".join(outcome.used_words)))
         if outcome.unused_words:
             parts.append(self.tr("not in the vocabulary, ignored: %1").replace("%1", " / ".join(outcome.unused_words)))
-        if query.mode == "similarity" and outcome.value is not None:
-            parts.insert(0, self.tr("Similarity of %1 and %2: %3").replace("%1", query.inputs[0]).replace(
-                "%2", query.inputs[1]).replace("%3", f"{outcome.value:.4f}"))
-        elif query.mode == "analogy":
-            parts.insert(0, f"{query.inputs[0]} − {query.inputs[1]} + {query.inputs[2]} = "
-                         + (outcome.rows[0].word if outcome.rows else "?"))
-        elif query.mode == "odd_one_out" and outcome.rows:
-            parts.insert(0, self.tr("The odd one out: %1").replace("%1", outcome.rows[0].word))
         if outcome.note:
             parts.append(outcome.note)
         return " · ".join(parts)
 
-    def _missing_input_text(self, mode: str) -> str:
-        return {
-            "analogy": self.tr("Fill in all three words: A − B + C."),
-            "similarity": self.tr("Type two words to compare."),
-            "odd_one_out": self.tr("Type three or more words, separated by spaces."),
-            "keywords": self.tr("Paste a sentence or a paragraph."),
-        }.get(mode, self.tr("Type a word or a phrase."))
-
     # --- history -------------------------------------------------------------------------------
-    def _record(self, query: Query, live: bool) -> None:
-        current = self._history[self._history_index] if 0 <= self._history_index < len(self._history) else None
-        if current == query:
-            self._last_was_live = live
-            return
-        del self._history[self._history_index + 1:]
-        if live and self._last_was_live and self._history:
-            self._history[-1] = query  # typing 微 then 微信 leaves one entry, not two
-        else:
-            self._history.append(query)
-        self._history_index = len(self._history) - 1
-        self._last_was_live = live
-        self._emit_history()
-
-    def _replay(self) -> None:
-        query = self._history[self._history_index]
-        self._last_was_live = False
+    def _replay(self, query: Query) -> None:
         self._fill_inputs(query)
         self._run(query)
+
+    def _on_history_changed(self, state: HistoryState) -> None:
         self._emit_history()
 
     def _emit_history(self) -> None:
-        can_back = self._history_index > 0
-        can_forward = self._history_index < len(self._history) - 1
-        self.back_button.setEnabled(can_back)
-        self.forward_button.setEnabled(can_forward)
-        self.history_changed.emit(can_back, can_forward)
+        state = self.session.history.state
+        self.back_button.setEnabled(state.can_back)
+        self.forward_button.setEnabled(state.can_forward)
+        self.history_changed.emit(state.can_back, state.can_forward)
 
     def _fill_inputs(self, query: Query) -> None:
         self.set_mode(query.mode)
-        if query.topn != self.topn_spin.value():
+        if query.topn != self.topn_spin.value() and modes.get(query.mode).topn:
             self.topn_spin.setValue(query.topn)
-        if query.mode == "neighbours":
-            self.word_edit.setText(query.inputs[0])
-        elif query.mode == "analogy":
-            for edit, text in zip((self.analogy_a, self.analogy_b, self.analogy_c), query.inputs):
-                edit.setText(text)
-            index = self.analogy_method.findData(query.method or "3cosadd")
-            self.analogy_method.setCurrentIndex(max(index, 0))
-        elif query.mode == "similarity":
-            self.similar_a.setText(query.inputs[0])
-            self.similar_b.setText(query.inputs[1])
-        elif query.mode == "odd_one_out":
-            self.odd_edit.setText(" ".join(query.inputs))
-        elif query.mode == "related":
-            self.related_edit.setText(query.inputs[0])
-        else:
-            self.keywords_edit.setPlainText(query.inputs[0])
+        for name, text in modes.field_values(query).items():
+            widget = self.inputs[query.mode][name]
+            if isinstance(widget, QLineEdit):
+                widget.setText(text)
+            else:
+                widget.setPlainText(text)
+        combo = self.method_combos.get(query.mode)
+        if combo is not None:
+            combo.setCurrentIndex(max(combo.findData(query.method), 0))
 
     # --- widgets -------------------------------------------------------------------------------
-    def _line_edit(self, name: str) -> QLineEdit:
-        edit = QLineEdit(self)
-        edit.setObjectName(name)
-        edit.setClearButtonEnabled(True)
-        edit.returnPressed.connect(self.search)
-        return edit
-
-    def _row(self, *widgets: QWidget) -> QWidget:
+    def _build_page(self, spec: ModeSpec) -> QWidget:
         holder = QWidget(self)
         layout = QHBoxLayout(holder)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in widgets:
-            layout.addWidget(widget, 0 if isinstance(widget, (QLabel, QComboBox)) else 1)
+        widgets: dict[str, InputWidget] = {}
+        for f in spec.fields:
+            if f.before:
+                symbol = QLabel(f.before, holder)
+                layout.addWidget(symbol, 0)
+            widget: InputWidget
+            if f.kind == "text":
+                widget = QPlainTextEdit(holder)
+                widget.setMaximumHeight(80)
+            else:
+                widget = QLineEdit(holder)
+                widget.setClearButtonEnabled(True)
+                widget.returnPressed.connect(self.search)
+                if f.kind in ("word", "phrase"):
+                    VocabularyCompleter(widget, self)
+                if spec.live and len(spec.fields) == 1:
+                    widget.textEdited.connect(lambda text, mode=spec.name: self._maybe_live_search(mode, text))
+            widget.setObjectName(f"{spec.name}_{f.name}")
+            widgets[f.name] = widget
+            layout.addWidget(widget, 1)
+        if spec.methods:
+            combo = QComboBox(holder)
+            for method in spec.methods:
+                combo.addItem(method.label, method.value)
+            self.method_combos[spec.name] = combo
+            layout.addWidget(combo, 0)
+        self.inputs[spec.name] = widgets
         return holder
+
+    def _first_line_edit(self, mode: str) -> QLineEdit:
+        widgets = list(self.inputs.get(mode, {}).values())
+        if widgets and isinstance(widgets[0], QLineEdit):
+            return widgets[0]
+        return QLineEdit(self)  # that mode is not registered: a detached field keeps the attribute usable
 
     def _on_mode_changed(self) -> None:
         current = max(self.mode_combo.currentIndex(), 0)
@@ -646,7 +519,16 @@ class SearchPanel(QWidget):
             page.setSizePolicy(QSizePolicy.Policy.Preferred, policy)
         self.stack.adjustSize()
         mode = self.current_mode()
-        self.results.set_rows([], self._headers_for(mode))
+        self.session.set_mode(mode)
+        self._topn_label.setVisible(self.current_spec().topn)
+        self.topn_spin.setVisible(self.current_spec().topn)
+        # Each mode shows its own last answer, or an empty state.
+        self._show_suggestions("", ())
+        stored = self.session.result(mode)
+        if stored is not None:
+            self._show_outcome(stored)
+        else:
+            self._show_empty(mode)
         self._update_mode_reason()
         self.focus_input()
 
@@ -654,73 +536,65 @@ class SearchPanel(QWidget):
         if index.isValid() and 0 <= index.row() < len(self.results.rows):
             self.search_word(self.results.rows[index.row()].word)
 
+    def _update_placeholder(self) -> None:
+        example = self.example_word()
+        for spec in self._specs:
+            for f in spec.fields:
+                hint = messages.translate("modes", f.hint)
+                if "%1" in hint:
+                    hint = hint.replace("%1", example) if example else hint.split(",")[0].split("，")[0]
+                widget = self.inputs[spec.name][f.name]
+                widget.setPlaceholderText(hint)
+
+    def _output_layer_modes(self) -> list[ModeSpec]:
+        return [spec for spec in self._specs if spec.needs_output_layer]
+
     def _update_mode_availability(self) -> None:
         item_model = self.mode_combo.model()
         if not isinstance(item_model, QStandardItemModel):
             return
-        available = self._model is None or self._model.has_output_layer
-        for mode in OUTPUT_LAYER_MODES:
-            item = item_model.item(self.mode_combo.findData(mode))
+        model = self.model
+        available = model is None or model.has_output_layer
+        for spec in self._output_layer_modes():
+            item = item_model.item(self.mode_combo.findData(spec.name))
             if item is not None:
                 item.setEnabled(available)
-                item.setToolTip(self._mode_labels()[mode][1] if available else self._no_output_layer_text())
-        if not available and self.current_mode() in OUTPUT_LAYER_MODES:
+                item.setToolTip(messages.translate("modes", spec.tooltip) if available
+                                else self._no_output_layer_text())
+        if not available and self.current_spec().needs_output_layer:
             self.set_mode("neighbours")
         self._update_mode_reason()
 
+    def _output_layer_names(self) -> str:
+        return self.tr(" and ").join(f"“{messages.translate('modes', spec.label)}”"
+                                     for spec in self._output_layer_modes())
+
     def _no_output_layer_text(self) -> str:
-        return self.tr("“Words around it” and “Keywords” need the model's output layer, and this file has none "
-                       "(only a full gensim model, saved with model.save(), keeps it). Open a full model to "
-                       "use them.")
+        return self.tr("%1 need the model's output layer, and this file has none (only a full gensim model, saved "
+                       "with model.save(), keeps it). Open a full model to use them.").replace(
+            "%1", self._output_layer_names())
 
     def _update_mode_reason(self) -> None:
-        unavailable = self._model is not None and not self._model.has_output_layer
+        model = self.model
+        unavailable = model is not None and not model.has_output_layer and bool(self._output_layer_modes())
         if unavailable:
-            self.mode_reason.setText(self.tr("“Words around it” and “Keywords” are unavailable: this file has "
-                                             "no output layer, only word vectors."))
+            self.mode_reason.setText(self.tr("%1 are unavailable: this file has no output layer, only word "
+                                             "vectors.").replace("%1", self._output_layer_names()))
             self.mode_reason.setToolTip(self._no_output_layer_text())
         self.mode_reason.setVisible(unavailable)
 
     def _headers_for(self, mode: str) -> list[str]:
-        rank = self.tr("Frequency rank")
-        return {
-            "neighbours": [self.tr("Word"), self.tr("Similarity"), rank],
-            "analogy": [self.tr("Word"), self.tr("Score"), rank],
-            "similarity": [self.tr("Word"), self.tr("Similarity"), rank],
-            "odd_one_out": [self.tr("Word"), self.tr("Similarity to the rest"), rank],
-            "related": [self.tr("Word"), self.tr("Probability"), rank],
-            "keywords": [self.tr("Keyword"), self.tr("Score"), rank],
-        }.get(mode, [self.tr("Word"), self.tr("Score"), rank])
-
-    def _mode_labels(self) -> dict[str, tuple[str, str]]:
-        return {
-            "neighbours": (self.tr("Similar words"), self.tr("The words whose vectors are closest (cosine)")),
-            "analogy": (self.tr("Analogy"), self.tr("A − B + C: 国王 − 男人 + 女人 ≈ 女王")),
-            "similarity": (self.tr("Similarity"), self.tr("The cosine similarity of two words")),
-            "odd_one_out": (self.tr("Odd one out"), self.tr("Which word does not belong with the others")),
-            "related": (self.tr("Words around it"), self.tr("The words the model predicts in the context of a "
-                                                             "word (uses the output layer)")),
-            "keywords": (self.tr("Keywords"), self.tr("The words that best summarise a pasted sentence "
-                                                      "(uses the output layer)")),
-        }
+        spec = modes.get(mode)
+        return [messages.translate("modes", header) for header in spec.headers]
 
     def retranslate(self) -> None:
-        labels = self._mode_labels()
-        for i in range(self.mode_combo.count()):
-            text, tip = labels[str(self.mode_combo.itemData(i))]
-            self.mode_combo.setItemText(i, text)
-            self.mode_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        for i, spec in enumerate(self._specs):
+            self.mode_combo.setItemText(i, messages.translate("modes", spec.label))
+            self.mode_combo.setItemData(i, messages.translate("modes", spec.tooltip), Qt.ItemDataRole.ToolTipRole)
+            combo = self.method_combos.get(spec.name)
+            if combo is not None and spec.method_tip:
+                combo.setToolTip(messages.translate("modes", spec.method_tip))
         self._update_placeholder()
-        self.analogy_a.setPlaceholderText(self.tr("A, e.g. 国王"))
-        self.analogy_b.setPlaceholderText(self.tr("B, e.g. 男人"))
-        self.analogy_c.setPlaceholderText(self.tr("C, e.g. 女人"))
-        self.analogy_method.setToolTip(self.tr("3CosAdd adds and subtracts vectors; 3CosMul (Levy & Goldberg) "
-                                               "multiplies similarities and is often more accurate"))
-        self.similar_a.setPlaceholderText(self.tr("first word"))
-        self.similar_b.setPlaceholderText(self.tr("second word"))
-        self.odd_edit.setPlaceholderText(self.tr("words separated by spaces, e.g. 早餐 午餐 晚餐 电脑"))
-        self.related_edit.setPlaceholderText(self.tr("a word, e.g. 吃"))
-        self.keywords_edit.setPlaceholderText(self.tr("Paste a sentence or a paragraph"))
         self._topn_label.setText(self.tr("Top"))
         self.topn_spin.setToolTip(self.tr("How many results to show"))
         self.search_button.setText(self.tr("Search"))
@@ -734,6 +608,8 @@ class SearchPanel(QWidget):
         self._update_mode_availability()
         if self._outcome is not None:
             self.summary.setText(self._summary_text(self._outcome))
+        if self._runner.busy:
+            self.busy_label.setText(messages.status_searching())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -37,7 +37,7 @@ from explorer.core.corpus.fast_segment import fast_available
 from explorer.core.corpus.records import encoding_label
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.ui import messages
-from explorer.ui.workers import Task
+from explorer.ui.workers import LatestTask, Task
 
 CSV_SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
 
@@ -107,7 +107,10 @@ class CorpusPage(QWidget):
         super().__init__(parent)
         self.paths: list[Path] = []
         self.inspection: CorpusInspection | None = None
-        self.task: Task | None = None
+        self._inspector = LatestTask(self)  # a newer inspection (files added, CSV column changed) replaces it
+        self._inspector.progress.connect(self._on_progress)
+        self._inspector.finished.connect(self._on_inspected)
+        self._inspector.failed.connect(self._on_failed)
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
@@ -208,7 +211,12 @@ class CorpusPage(QWidget):
 
     @property
     def busy(self) -> bool:
-        return self.task is not None
+        return self._inspector.busy
+
+    @property
+    def task(self) -> Task | None:
+        """The inspection in progress, if any."""
+        return self._inspector.task
 
     def inspect(self) -> None:
         """(Re)compute the per-file report in the background."""
@@ -221,48 +229,26 @@ class CorpusPage(QWidget):
         self.summary.setText(self.tr("Reading the files…"))
         self.progress.setValue(0)
         self.progress.show()
-        task = Task(inspect_corpus, list(self.paths), self.csv_column.currentData())
-        self.task = task
-        # Bound methods only: Qt drops them if this page is deleted before the task ends.
-        task.progress.connect(self._on_progress)
-        task.finished.connect(self._on_inspected)
-        task.failed.connect(self._on_failed)
-        task.done.connect(self._on_task_done)
-        task.start()
+        self._inspector.start(inspect_corpus, list(self.paths), self.csv_column.currentData())
 
     def cancel(self) -> None:
         """Stop the running inspection; its late results are ignored (the thread ends on its own)."""
-        if self.task is not None:
-            self.task.cancel()
-            self.task = None
+        if self._inspector.busy:
+            self._inspector.abandon()
             self.progress.hide()
 
     # --- task callbacks --------------------------------------------------------------------------
-    def _from_current(self) -> bool:
-        """Whether the signal being handled comes from the current inspection (not a cancelled one)."""
-        return self.task is not None and self.sender() is self.task
-
-    def _on_task_done(self) -> None:
-        if self._from_current():
-            self.task = None
-
-    def _on_progress(self, done: float, total: float, _stage: str = "") -> None:
-        if self._from_current():
-            self.progress.setValue(int(1000 * done / total) if total else 0)
+    def _on_progress(self, done: float, total: float, _stage: object = None) -> None:
+        self.progress.setValue(int(1000 * done / total) if total else 0)
 
     def _on_failed(self, err: object) -> None:
-        if not self._from_current():
-            return
-        self.task = None
         self.progress.hide()
         self.summary.setText(str(err))
         messages.error(self, err if isinstance(err, BaseException) else str(err))
         self.inspected.emit()
 
-    def _on_inspected(self, inspection: CorpusInspection) -> None:
-        if not self._from_current():
-            return
-        self.task = None
+    def _on_inspected(self, inspection: object) -> None:
+        assert isinstance(inspection, CorpusInspection)
         self.progress.hide()
         self.inspection = inspection
         self._fill_table(inspection.reports)

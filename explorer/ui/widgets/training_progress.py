@@ -6,7 +6,6 @@ through a Qt signal); it never runs or touches the training itself.
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -26,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-_EPOCH_STAGE = re.compile(r"epoch (\d+)/(\d+)")
+from explorer.core.tasks import Stage, StageKind
+from explorer.ui import messages
+
 BAR_STEPS = 1000
 
 
@@ -51,20 +52,24 @@ class StageWeights:
             "saving": (0.98, 1.0),
         }
 
-    def overall(self, stage: str, done: float, total: float) -> float:
+    def overall(self, stage: Stage | StageKind | str, done: float, total: float) -> float:
         key = stage_kind(stage)
         start, end = self.slices[key]
         frac = min(1.0, max(0.0, done / total)) if total > 0 else 0.0
         return start + (end - start) * frac
 
 
-def stage_kind(stage: str) -> str:
-    """Group the core's stage names: corpus preparation, vocabulary scan, epochs, saving."""
-    if stage.startswith("epoch"):
-        return "epochs"
-    if stage in ("vocabulary", "preparing", "saving"):
-        return stage
-    return "corpus"  # reading and segmenting the text files
+_STAGE_GROUPS = {
+    StageKind.EPOCH: "epochs",
+    StageKind.VOCABULARY: "vocabulary",
+    StageKind.PREPARING_TRAINING: "preparing",
+    StageKind.SAVING: "saving",
+}
+
+
+def stage_kind(stage: Stage | StageKind | str) -> str:
+    """Group the core's stages: corpus preparation, vocabulary scan, epochs, saving."""
+    return _STAGE_GROUPS.get(Stage.of(stage).kind, "corpus")  # else reading and segmenting the text files
 
 
 def compact_number(value: float) -> str:
@@ -203,7 +208,7 @@ class ProgressPage(QWidget):
         self._epoch_done0 = 0.0
         self._speed_samples: list[tuple[float, float]] = []
         self._fraction = 0.0
-        self._stage = ""
+        self._stage: Stage | None = None
         self.state = "idle"  # idle, running, cancelling, cancelled, failed, finished
         self.retranslate()
 
@@ -214,7 +219,7 @@ class ProgressPage(QWidget):
         self._epochs_started = None
         self._speed_samples.clear()
         self._fraction = 0.0
-        self._stage = ""
+        self._stage = None
         self.state = "running"
         self.chart.clear_points()
         self.bar.setValue(0)
@@ -229,11 +234,11 @@ class ProgressPage(QWidget):
         self.stage_label.setText(self.tr("Starting…"))
         self._clock.start()
 
-    def on_progress(self, done: float, total: float, stage: str) -> None:
+    def on_progress(self, done: float, total: float, stage: Stage | StageKind | str) -> None:
         if self.state not in ("running", "cancelling"):
             return
         now = time.monotonic()
-        self._stage = stage
+        self._stage = Stage.of(stage)
         # Never backwards: a stage that restarts its count (a cache hit reporting 100% at once) must not
         # make the overall bar jump back.
         self._fraction = max(self._fraction, self._weights.overall(stage, done, total))
@@ -332,20 +337,8 @@ class ProgressPage(QWidget):
             if elapsed is not None:
                 self.elapsed_label.setText(self.tr("Elapsed %1").replace("%1", format_duration(elapsed)))
 
-    def stage_text(self, stage: str, done: float, total: float) -> str:
-        match = _EPOCH_STAGE.match(stage)
-        if match:
-            return self.tr("Training: epoch %1 of %2").replace("%1", match.group(1)).replace("%2", match.group(2))
-        names = {
-            "finding": self.tr("Finding files…"),
-            "reading": self.tr("Reading the corpus…"),
-            "inspecting": self.tr("Reading the corpus…"),
-            "segmenting": self.tr("Segmenting words…"),
-            "vocabulary": self.tr("Building the vocabulary…"),
-            "preparing": self.tr("Preparing the training…"),
-            "saving": self.tr("Saving the model…"),
-        }
-        return names.get(stage, stage.capitalize() + "…")
+    def stage_text(self, stage: Stage | StageKind | str, done: float, total: float) -> str:
+        return messages.stage_text(stage)
 
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("Cancel training"))

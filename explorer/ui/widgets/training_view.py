@@ -28,13 +28,13 @@ from explorer.core import training as core_training
 from explorer.core.corpus import SegmentedCorpus, SegmentOptions
 from explorer.core.errors import ExplorerError, TrainingError
 from explorer.core.io.model import LoadedModel
-from explorer.core.tasks import CancelToken, Reporter
+from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
 from explorer.ui import messages
 from explorer.ui.widgets.training_corpus import CorpusPage
 from explorer.ui.widgets.training_params import ParamsPage, default_output_path
 from explorer.ui.widgets.training_progress import ProgressPage
-from explorer.ui.workers import Task
+from explorer.ui.workers import LatestTask, Task
 
 # Progress-bar share of segmentation when the corpus still has to be segmented (it is cached afterwards).
 SEGMENT_SHARE = 0.25
@@ -147,7 +147,10 @@ class TrainingDialog(QDialog):
 
         self.segmented: SegmentedCorpus | None = None
         self._segmented_for: tuple[Any, ...] | None = None
-        self.preview_task: Task | None = None
+        self._previewer = LatestTask(self)  # a newer preview (a parameter changed) replaces the one running
+        self._previewer.progress.connect(self._on_preview_progress)
+        self._previewer.finished.connect(self._on_preview_finished)
+        self._previewer.failed.connect(self._on_preview_failed)
         self._preview_key: tuple[Any, ...] | None = None
         self.train_task: Task | None = None
         self.train_result: TrainResult | None = None
@@ -205,7 +208,7 @@ class TrainingDialog(QDialog):
     def go_next(self) -> None:
         if self.stack.currentIndex() == self.CORPUS:
             self.show_page(self.PARAMETERS)
-            if self.segmented is None and self.preview_task is None and self.corpus_page.usable_files():
+            if self.segmented is None and not self._previewer.busy and self.corpus_page.usable_files():
                 self.run_preview()
 
     def go_back(self) -> None:
@@ -237,13 +240,13 @@ class TrainingDialog(QDialog):
         except ExplorerError as err:
             self.params_page.clear_preview(str(err))
             return
-        if self.segmented is not None and self._segmented_for == self._segment_key():
-            task = Task(core_training.preview, self.segmented, config)
+        self._preview_key = self._segment_key()
+        if self.segmented is not None and self._segmented_for == self._preview_key:
+            self._previewer.start(core_training.preview, self.segmented, config)
         else:
-            key = self._segment_key()
-            task = Task(segment_and_preview, list(key[0]), key[1], config)
+            key = self._preview_key
             self.params_page.show_preview_busy(self.tr("Segmenting the corpus…"))
-        self._start_preview_task(task)
+            self._previewer.start(segment_and_preview, list(key[0]), key[1], config)
 
     def refresh_preview(self) -> None:
         """Re-preview after a parameter change: instant once the corpus is segmented and counted."""
@@ -254,32 +257,18 @@ class TrainingDialog(QDialog):
         if self.segmented is not None:
             self._preview_timer.start()
 
-    def _start_preview_task(self, task: Task) -> None:
-        if self.preview_task is not None:
-            self.preview_task.cancel()
-        self.preview_task = task
-        self._preview_key = self._segment_key()
-        # Bound methods only: Qt drops them if this dialog is deleted before the task ends.
-        task.progress.connect(self._on_preview_progress)
-        task.finished.connect(self._on_preview_finished)
-        task.failed.connect(self._on_preview_failed)
-        task.done.connect(self._on_task_done)
-        task.start()
+    @property
+    def preview_task(self) -> Task | None:
+        """The preview in progress, if any."""
+        return self._previewer.task
 
-    def _from_preview(self) -> bool:
-        """Whether the signal being handled comes from the current preview (not a superseded one)."""
-        return self.preview_task is not None and self.sender() is self.preview_task
-
-    def _on_preview_progress(self, done: float, total: float, stage: str) -> None:
-        if not self._from_preview() or not total:
+    def _on_preview_progress(self, done: float, total: float, stage: object) -> None:
+        if not total:
             return
-        text = self.progress_page.stage_text(stage, done, total)
+        text = self.progress_page.stage_text(stage if isinstance(stage, Stage) else str(stage), done, total)
         self.params_page.show_preview_busy(f"{text} {100 * done / total:.0f}%")
 
     def _on_preview_finished(self, result: Any) -> None:
-        if not self._from_preview():
-            return
-        self.preview_task = None
         if isinstance(result, tuple):
             self.segmented, preview = result
             self._segmented_for = self._preview_key
@@ -293,9 +282,6 @@ class TrainingDialog(QDialog):
         self.preview_ready.emit(preview)
 
     def _on_preview_failed(self, err: object) -> None:
-        if not self._from_preview():
-            return
-        self.preview_task = None
         self.params_page.clear_preview(str(err))
         if not isinstance(err, TrainingError):  # bad settings are shown inline, as typed
             messages.error(self, err if isinstance(err, BaseException) else str(err))
@@ -333,9 +319,7 @@ class TrainingDialog(QDialog):
                 self.tr("Replace the file?"),
                 self.tr("%1 already exists. Replace it with the new model?").replace("%1", str(output))):
             return
-        if self.preview_task is not None:
-            self.preview_task.cancel()
-            self.preview_task = None
+        self._previewer.abandon()
         self._preview_timer.stop()
         base = self.params_page.base_model if self.params_page.continuing else None
         cached = self.segmented is not None and self._segmented_for == self._segment_key()
@@ -404,8 +388,6 @@ class TrainingDialog(QDialog):
         task = self.sender()
         if task is self.train_task:
             self.train_task = None
-        if task is self.preview_task:
-            self.preview_task = None
         if self._close_when_stopped and self.train_task is None:
             self._close_when_stopped = False
             self.close()
@@ -422,9 +404,7 @@ class TrainingDialog(QDialog):
             event.ignore()
             return
         self.corpus_page.cancel()
-        if self.preview_task is not None:
-            self.preview_task.cancel()
-            self.preview_task = None
+        self._previewer.abandon()
         self._preview_timer.stop()
         super().closeEvent(event)
 

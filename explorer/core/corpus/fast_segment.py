@@ -95,7 +95,9 @@ class FastCutter:
             if total > added:
                 add(_PAD_WORD, total - added, None)
         else:
-            self.engine = rjieba.Jieba()
+            # The instance rjieba builds on import (0.3 s; a second one would cost as much again). Read only:
+            # nothing here adds words to it.
+            self.engine = rjieba
         # Whether a token is one of the dictionary's words (frequency > 0): jieba's table, else jieba-rs's own
         # (the same words: checked word by word against jieba 0.42.1's 498,113 entries, prefixes included).
         self.known: Callable[[str], Any] = freq.get if freq is not None else self.engine.has_word

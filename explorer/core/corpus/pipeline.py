@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -25,6 +26,11 @@ from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 _CHUNK_CHARS = 64 * 1024           # ~0.2 s of jieba work: fine-grained enough for progress and cancel
 _PARALLEL_MIN_BYTES = 1 << 20      # below this, starting worker processes costs more than it saves
+# The compiled backend segments ~10 MB per CPU second: two workers' start-up (imports, dictionary) and the
+# chunks' trips between processes cost more than they save below this (9 MB: 1.1 CPU s in-process, 2.3 in a
+# pool; bench/bench_segment.py). Chunks are bigger too: the same time per chunk as jieba's.
+_PARALLEL_MIN_BYTES_FAST = int(os.environ.get("W2V_EXPLORER_FAST_PARALLEL_MB", "32")) << 20
+_CHUNK_CHARS_FAST = 8 * _CHUNK_CHARS
 _MAX_WORKERS = 8
 
 
@@ -35,7 +41,7 @@ class _Chunk:
 
 
 def _chunks(usable: list[CorpusFileReport], csv_column: str | int | None, readers: dict[Path, FileReader],
-            offset_of: dict[Path, int]) -> Iterator[_Chunk]:
+            offset_of: dict[Path, int], chunk_chars: int = _CHUNK_CHARS) -> Iterator[_Chunk]:
     for sniffed in usable:
         assert sniffed.encoding is not None
         reader = FileReader(sniffed.path, sniffed.encoding, csv_column)
@@ -46,7 +52,7 @@ def _chunks(usable: list[CorpusFileReport], csv_column: str | int | None, reader
         for item in reader.items():
             items.append(item)
             chars += len(item) + 1
-            if chars >= _CHUNK_CHARS:
+            if chars >= chunk_chars:
                 yield _Chunk(items, base + reader.position)
                 items, chars = [], 0
         if items:
@@ -100,7 +106,8 @@ def segment_corpus(
     total = sum(file_size(p) for p in files)
     if workers is None:
         cores = fsutil.cpu_count()
-        workers = 1 if cores < 2 or total < _PARALLEL_MIN_BYTES else min(cores, _MAX_WORKERS)
+        least = _PARALLEL_MIN_BYTES_FAST if backend != "jieba" else _PARALLEL_MIN_BYTES
+        workers = 1 if cores < 2 or total < least else min(cores, _MAX_WORKERS)
     pool = None
     try:
         if workers > 1:
@@ -178,7 +185,8 @@ def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileRe
     try:
         with open(tmp, "wb") as out:
             report(0, total, "segmenting")
-            chunks = _chunks(usable, options.csv_column, readers, offset_of)
+            chunks = _chunks(usable, options.csv_column, readers, offset_of,
+                             _CHUNK_CHARS if config.backend == "jieba" else _CHUNK_CHARS_FAST)
             if pool is None:
                 segmenter = local_segmenter(config)
                 for chunk in chunks:

@@ -93,7 +93,7 @@ def cancel_latency(files: list[Path], cache: Path, after: float) -> float:
 
     threading.Thread(target=fire, daemon=True).start()
     try:
-        segment_corpus(files, cache_dir=cache, cancel=token, use_cache=False)
+        segment_corpus(files, SegmentOptions(segmenter="jieba"), cache_dir=cache, cancel=token, use_cache=False)
     except Cancelled:
         return time.monotonic() - cancelled_at[0]
     raise RuntimeError("finished before the cancel fired; use a bigger corpus")

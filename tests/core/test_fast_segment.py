@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.core.corpus import SegmentOptions, segment_corpus
-from explorer.core.corpus import fast_segment
+from explorer.core.corpus import SegmentOptions, fast_segment, segment_corpus
 from explorer.core.corpus.segment import Segmenter, SegmenterConfig, drop_chars
 from explorer.core.errors import CorpusError
 

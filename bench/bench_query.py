@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.make_seed_scale import DIMS, VOCAB, jieba_words  # noqa: E402
 from explorer.core import query  # noqa: E402
-from explorer.core.query.int8_index import search_index  # noqa: E402
+from explorer.core.io import LoadedModel  # noqa: E402
+from explorer.core.query.int8_index import ready_index, search_index  # noqa: E402
 from explorer.core.query.scoring import norms, query_vector, safe_norms  # noqa: E402
 from explorer.core.query.vocab import tokenizer, vocab_search  # noqa: E402
-from explorer.core.io import LoadedModel  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 _lines: list[str] = []
@@ -89,6 +89,18 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
         kv.most_similar(w)  # type: ignore[attr-defined]
         query.neighbours(model, w)
 
+    # one-shot queries, as `w2v neighbours` answers them: an exact scan, no index (a model with an empty cache)
+    fresh = LoadedModel.from_gensim(kv)  # type: ignore[arg-type]
+    one_shot, one_gensim = [], []
+    for w in [words[i] for i in rng.integers(0, VOCAB, 30)]:
+        one_gensim.append(timed(kv.most_similar, w, topn=10)[0])  # type: ignore[attr-defined]
+        t, got = timed(query.neighbours, fresh, w, 10)
+        one_shot.append(t)
+    assert ready_index(fresh) is None
+    med_1, med_1g = statistics.median(one_shot) * 1e3, statistics.median(one_gensim) * 1e3
+    say(f"one-shot query, exact scan (no index built): median {med_1:.1f} ms, gensim most_similar {med_1g:.1f} ms, "
+        f"ratio {med_1 / med_1g:.2f}")
+
     picks = [words[i] for i in rng.integers(0, VOCAB, args.queries)]
     ours_t, gensim_t, floor_t = [], [], []
     mismatches = ties = 0
@@ -116,7 +128,10 @@ def run_variant(variant: str, words: list[str], args: argparse.Namespace) -> Non
     say(f"  ours (int8 + exact)  median {med_o:6.2f} ms   best {min_o:6.2f} ms")
     say(f"  float32 scan floor   median {med_f:6.2f} ms   best {min_f:6.2f} ms   (np.dot over the whole matrix, no top-k)")
     say(f"  ratio ours/gensim: best-of-{args.queries} {min_o / min_g:.2f}, medians {med_o / med_g:.2f}, "
-        f"median of per-word pairs {paired:.2f}   (target <= {12 / 27.7:.2f}: 12 ms at gensim's 27.7 ms)")
+        f"median of per-word pairs {paired:.2f}")
+    say(f"  warm query (index ready), median of the interleaved runs: {med_o:.1f} ms   target <= 12 ms: "
+        f"{'met' if med_o <= 12 else 'NOT met'} (gensim's full scans between ours evict the CPU caches; "
+        "bench_open's stored-index row times consecutive queries)")
     say(f"  top-10 identical to gensim: {args.queries - mismatches - ties}/{args.queries}, "
         f"mismatches {mismatches}, equal-score order differences {ties}")
 

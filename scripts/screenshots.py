@@ -36,6 +36,7 @@ def run() -> int:
     os.environ.setdefault("W2V_EXPLORER_CONFIG_DIR", tempfile.mkdtemp(prefix="w2v-shots-"))
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from explorer.core.examples import examples
     from explorer.ui import i18n
     from explorer.ui.app import create_application
     from explorer.ui.main_window import MainWindow, demo_model_path
@@ -84,9 +85,11 @@ def run() -> int:
             window.grab().save(str(path))
             saved.append(path)
 
-        shoot("neighbours", Query("neighbours", ("酒店",), 20))
+        # the README's examples: chosen from the model by explorer.core.examples, checked by its tests
+        offered = examples(window.current_model)
+        shoot("neighbours", Query("neighbours", offered["neighbours"], 20))
         if language == "en":
-            shoot("analogy", Query("analogy", ("曹操", "魏", "吴"), 15, "3cosadd"))
+            shoot("analogy", Query("analogy", offered["analogy"], 15, "3cosadd"))
             window.model_dock.raise_()
             shoot("model")
             saved.extend(shoot_training(window, wait_for, settle))

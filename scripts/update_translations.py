@@ -1,6 +1,7 @@
 """Refresh the interface translations: pyside6-lupdate collects tr() strings from explorer/ui (and the texts
 core marks with QT_TRANSLATE_NOOP, see CORE_SOURCES) into
 resources/translations/explorer_zh_CN.ts (keeping existing translations), pyside6-lrelease compiles the .qm.
+explorer_en.ts holds only the English plural forms of "%n file(s)"-style strings (lupdate -pluralonly).
 
     .venv/bin/python scripts/update_translations.py          # lupdate + lrelease
     .venv/bin/python scripts/update_translations.py --release  # only compile the .qm
@@ -17,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
-LANGUAGES = ("zh_CN",)
+LANGUAGES = ("zh_CN", "en")
 
 
 def _tool(name: str) -> str:
@@ -42,8 +43,9 @@ def main(argv: list[str]) -> int:
     for language in LANGUAGES:
         ts = TRANSLATIONS / f"explorer_{language}.ts"
         if "--release" not in argv:
+            plural_only = ["-pluralonly"] if language == "en" else []
             subprocess.run([_tool("pyside6-lupdate"), *sources(), "-ts", str(ts.relative_to(ROOT)),
-                            "-no-obsolete", "-locations", "none"], cwd=ROOT, check=True)
+                            "-no-obsolete", "-locations", "none", *plural_only], cwd=ROOT, check=True)
         subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], cwd=ROOT, check=True)
     return 0
 

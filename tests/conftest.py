@@ -20,6 +20,9 @@ def _isolated_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     os.environ["W2V_EXPLORER_CACHE"] = str(root / "cache")
     os.environ["XDG_CONFIG_HOME"] = str(root / "xdg-config")
     os.environ["XDG_CACHE_HOME"] = str(root / "xdg-cache")
+    # Qt's Documents folder (the default place for trained models) follows XDG_CONFIG_HOME/user-dirs.dirs.
+    (root / "xdg-config").mkdir(exist_ok=True)
+    (root / "xdg-config" / "user-dirs.dirs").write_text(f'XDG_DOCUMENTS_DIR="{root / "documents"}"\n')
     yield
     for key, value in saved.items():
         if value is None:

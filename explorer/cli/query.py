@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import functools
+import sys
 
 from explorer.cli.output import emit, table
 from explorer.core import modes
-from explorer.core.errors import QueryError
+from explorer.core.errors import QueryError, WordNotInVocabulary
 from explorer.core.modes import ModeSpec, TextReport
 from explorer.core.texts import Text
 
@@ -64,7 +65,15 @@ def _run(mode: str, args: argparse.Namespace) -> int:
 
     session = Session()  # the CLI drives the same session as the window, for one model and one query
     session.add_model(open_model(args.file))
-    result = session.run(query).result
+    try:
+        result = session.run(query).result
+    except WordNotInVocabulary as err:
+        if not getattr(args, "json", False):
+            raise
+        # scripts get the suggestions as data; people get the sentence on stderr either way
+        emit(args, {"query": err.word, "in_vocabulary": False, "suggestions": list(err.suggestions)}, "")
+        print(f"w2v: {err}", file=sys.stderr)
+        return 2
     emit(args, spec.cli.json(result), render(spec.cli.report(query, result)))
     return 0
 

@@ -143,6 +143,15 @@ def _segmented_corpus(args: argparse.Namespace, report: TqdmReporter, cancel: Ca
     return seg
 
 
+def _input_files(args: argparse.Namespace) -> list[Path]:
+    """The files training will read: the segmented file, or every text file the segmenter will find."""
+    if args.segmented or not args.corpus:
+        return list(args.corpus)
+    from explorer.core.corpus import find_corpus_files
+
+    return find_corpus_files(args.corpus)
+
+
 def _human_seconds(s: float) -> str:
     return f"{s:.0f} s" if s < 90 else f"{s / 60:.1f} min" if s < 5400 else f"{s / 3600:.1f} h"
 
@@ -179,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
                 raise TrainingError("--keep-known-fixed needs --continue MODEL.")
             if args.output is None and not args.preview:
                 raise TrainingError("Say where to save the model with -o FILE.")
+            if not args.preview:  # a bad output (one of the texts, a folder, read-only) is said before segmenting
+                training.check_output(args.output, _input_files(args), args.checkpoint_dir)
             corpus = _segmented_corpus(args, report, cancel)
             if args.preview:
                 pv = training.preview(corpus, cfg, report=report, cancel=cancel)

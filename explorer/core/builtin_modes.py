@@ -5,11 +5,13 @@ explorer.core.query is imported inside the calls, so building the CLI's parser s
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from explorer.core.modes import (
     ANALOGY_RESULTS_PLOTTED, CliCommand, Field, Method, ModeSpec, Outcome, PlotRequest, Query, ResultRow, Table,
-    TextReport, rank_of, ranked_table, rows_of, used_note,
+    TextReport, count_of, rank_of, ranked_table, rows_of, used_note,
 )
 from explorer.core.texts import QT_TRANSLATE_NOOP, Text
 
@@ -29,13 +31,19 @@ def _neighbours(model: "LoadedModel", q: Query) -> Any:
 
 
 def _present_neighbours(model: "LoadedModel", q: Query, result: Any) -> Outcome:
-    rows = rows_of(result.neighbours)
+    rows = rows_of(result.neighbours, model)
     anchors = tuple(result.used) or (q.inputs[0],)
     plot = PlotRequest(words=anchors + tuple(r.word for r in rows),
                        roles=("query",) * len(anchors) + ("result",) * len(rows),
                        scores=(None,) * len(anchors) + tuple(r.score for r in rows),
                        title=" + ".join(anchors))
-    return Outcome(q, rows, tuple(result.used), tuple(result.unknown), plot=plot)
+    headline = None
+    if not result.in_vocabulary and " " not in result.query.strip():
+        # say it plainly: the answer is about the pieces, not about the word typed
+        headline = Text(QT_TRANSLATE_NOOP("modes", "“%1” is not in the vocabulary. Showing the words nearest to "
+                                                   "the average of: %2"), (result.query, " / ".join(result.used)))
+    return Outcome(q, rows, tuple(result.used), tuple(result.unknown), plot=plot, headline=headline,
+                   suggestions=tuple(result.suggestions))
 
 
 def _report_neighbours(q: Query, result: Any) -> TextReport:
@@ -44,7 +52,16 @@ def _report_neighbours(q: Query, result: Any) -> TextReport:
     if result.restrict:
         head += f" among the {result.restrict:,} most frequent"
     note = used_note(result.used, result.unknown) if tuple(result.used) != (text,) else ""
+    if not result.in_vocabulary and result.suggestions:
+        note = f"“{text}” is not in the vocabulary. Did you mean: {', '.join(result.suggestions)}?\n" + note
     return TextReport((head, note), ranked_table(result.neighbours, "cosine"))
+
+
+def _json_neighbours(result: Any) -> Any:
+    data = dataclasses.asdict(result)
+    if result.in_vocabulary:
+        del data["suggestions"]  # only an unknown query gets suggestions
+    return data
 
 
 NEIGHBOURS = ModeSpec(
@@ -57,7 +74,7 @@ NEIGHBOURS = ModeSpec(
     score_header=QT_TRANSLATE_NOOP("modes", "Similarity"),
     restrict=True, live=True,
     cli=CliCommand("neighbours", "nearest words by cosine similarity to a word or a phrase", _report_neighbours,
-                   aliases=("nn",)),
+                   aliases=("nn",), json=_json_neighbours),
 )
 
 
@@ -70,7 +87,7 @@ def _analogy(model: "LoadedModel", q: Query) -> Any:
 
 def _present_analogy(model: "LoadedModel", q: Query, result: Any) -> Outcome:
     a, b, c = q.inputs
-    rows = rows_of(result.neighbours)
+    rows = rows_of(result.neighbours, model)
     shown = rows[:ANALOGY_RESULTS_PLOTTED]
     # b -> a is the offset "a - b"; applied at c it lands on the answer: c -> result.
     arrows = ((1, 0), (2, 3)) if shown else ((1, 0),)
@@ -90,10 +107,10 @@ def _report_analogy(q: Query, result: Any) -> TextReport:
 ANALOGY = ModeSpec(
     name="analogy",
     label=QT_TRANSLATE_NOOP("modes", "Analogy"),
-    tooltip=QT_TRANSLATE_NOOP("modes", "A − B + C: 国王 − 男人 + 女人 ≈ 女王"),
-    fields=(Field("a", QT_TRANSLATE_NOOP("modes", "A, e.g. 国王"), metavar="A"),
-            Field("b", QT_TRANSLATE_NOOP("modes", "B, e.g. 男人"), before="−", metavar="B"),
-            Field("c", QT_TRANSLATE_NOOP("modes", "C, e.g. 女人"), before="+", metavar="C")),
+    tooltip=QT_TRANSLATE_NOOP("modes", "A − B + C: B is to A as C is to what?"),
+    fields=(Field("a", QT_TRANSLATE_NOOP("modes", "A, e.g. %1"), metavar="A"),
+            Field("b", QT_TRANSLATE_NOOP("modes", "B, e.g. %1"), before="−", metavar="B"),
+            Field("c", QT_TRANSLATE_NOOP("modes", "C, e.g. %1"), before="+", metavar="C")),
     run=_analogy, present=_present_analogy,
     missing_input=QT_TRANSLATE_NOOP("modes", "Fill in all three words: A − B + C."),
     methods=(Method("3cosadd", "3CosAdd", "add", "gensim most_similar"),
@@ -101,26 +118,42 @@ ANALOGY = ModeSpec(
     method_tip=QT_TRANSLATE_NOOP("modes", "3CosAdd adds and subtracts vectors; 3CosMul (Levy & Goldberg) "
                                           "multiplies similarities and is often more accurate"),
     restrict=True,
-    cli=CliCommand("analogy", "A - B + C: 'B is to A as C is to ?' (e.g. 国王 男人 女人 -> 女王)", _report_analogy),
+    cli=CliCommand("analogy", "A - B + C: 'B is to A as C is to ?' (e.g. 国王 男人 女人 -> 女王 on a large model)",
+                   _report_analogy),
 )
 
 
 # --- similarity --------------------------------------------------------------------------------------------
+SIMILARITY_NEIGHBOURS = 5  # plotted around each of the two words, so the plot shows where each one lives
+
+
+@dataclass(frozen=True)
+class SimilarityAnswer:
+    similarity: Any  # query.Similarity
+    near_a: Any  # query.Neighbours of the first word
+    near_b: Any
+
+
 def _similarity(model: "LoadedModel", q: Query) -> Any:
-    return _query().similarity(model, q.inputs[0], q.inputs[1])
+    core = _query()
+    a, b = q.inputs
+    return SimilarityAnswer(core.similarity(model, a, b), core.neighbours(model, a, n=SIMILARITY_NEIGHBOURS),
+                            core.neighbours(model, b, n=SIMILARITY_NEIGHBOURS))
 
 
 def _present_similarity(model: "LoadedModel", q: Query, result: Any) -> Outcome:
     a, b = q.inputs
-    value = float(result.score)
-    rows = (ResultRow(a, value, rank_of(model, a)), ResultRow(b, value, rank_of(model, b)))
-    plot = PlotRequest(words=(a, b), roles=("input", "input"), scores=(value, value), arrows=((0, 1),))
+    value = float(result.similarity.score)
+    rows = (ResultRow(b, value, rank_of(model, b), count=count_of(model, b)),)
+    around = [w for w in dict.fromkeys(result.near_a.words + result.near_b.words) if w not in (a, b)]
+    plot = PlotRequest(words=(a, b) + tuple(around), roles=("input", "input") + ("result",) * len(around),
+                       scores=(None, None) + (None,) * len(around), arrows=((0, 1),), title=f"{a} ↔ {b}")
     headline = Text(QT_TRANSLATE_NOOP("modes", "Similarity of %1 and %2: %3"), (a, b, f"{value:.4f}"))
     return Outcome(q, rows, value=value, plot=plot, headline=headline)
 
 
 def _report_similarity(q: Query, result: Any) -> TextReport:
-    return TextReport((f"similarity({q.inputs[0]}, {q.inputs[1]}) = {result.score:.4f}",))
+    return TextReport((f"similarity({q.inputs[0]}, {q.inputs[1]}) = {result.similarity.score:.4f}",))
 
 
 SIMILARITY = ModeSpec(
@@ -133,7 +166,8 @@ SIMILARITY = ModeSpec(
     score_header=QT_TRANSLATE_NOOP("modes", "Similarity"),
     missing_input=QT_TRANSLATE_NOOP("modes", "Type two words to compare."),
     topn=False,
-    cli=CliCommand("similarity", "cosine similarity of two words", _report_similarity),
+    cli=CliCommand("similarity", "cosine similarity of two words", _report_similarity,
+                   json=lambda result: dataclasses.asdict(result.similarity)),
 )
 
 
@@ -145,7 +179,7 @@ def _odd(model: "LoadedModel", q: Query) -> Any:
 def _present_odd(model: "LoadedModel", q: Query, result: Any) -> Outcome:
     scores = dict(result.ranking)
     ranked = [(result.odd, scores[result.odd])] + [(w, s) for w, s in result.ranking if w != result.odd]
-    rows = tuple(ResultRow(w, float(s), rank_of(model, w)) for w, s in ranked)
+    rows = tuple(ResultRow(w, float(s), rank_of(model, w), count=count_of(model, w)) for w, s in ranked)
     plot = PlotRequest(words=tuple(r.word for r in rows),
                        roles=tuple("odd" if r.word == result.odd else "input" for r in rows),
                        scores=tuple(r.score for r in rows))
@@ -162,7 +196,7 @@ ODD_ONE_OUT = ModeSpec(
     name="odd_one_out",
     label=QT_TRANSLATE_NOOP("modes", "Odd one out"),
     tooltip=QT_TRANSLATE_NOOP("modes", "Which word does not belong with the others"),
-    fields=(Field("words", QT_TRANSLATE_NOOP("modes", "words separated by spaces, e.g. 早餐 午餐 晚餐 电脑"), "words",
+    fields=(Field("words", QT_TRANSLATE_NOOP("modes", "words separated by spaces, e.g. %1"), "words",
                   cli_help="three or more words"),),
     run=_odd, present=_present_odd,
     score_header=QT_TRANSLATE_NOOP("modes", "Similarity to the rest"),
@@ -178,7 +212,7 @@ def _related(model: "LoadedModel", q: Query) -> Any:
 
 
 def _present_related(model: "LoadedModel", q: Query, result: Any) -> Outcome:
-    rows = rows_of(result.words)
+    rows = rows_of(result.words, model)
     plot = PlotRequest(words=(q.inputs[0],) + tuple(r.word for r in rows), roles=("query",) + ("result",) * len(rows),
                        scores=(None,) + tuple(r.score for r in rows))
     return Outcome(q, rows, note=result.score_label, plot=plot)
@@ -206,11 +240,11 @@ RELATED = ModeSpec(
 
 # --- keywords (output layer) -------------------------------------------------------------------------------
 def _keywords(model: "LoadedModel", q: Query) -> Any:
-    return _query().keywords(model, q.inputs[0], n=q.topn)
+    return _query().keywords(model, q.inputs[0], n=q.topn, skip_stop_words=q.method != "all")
 
 
 def _present_keywords(model: "LoadedModel", q: Query, result: Any) -> Outcome:
-    rows = rows_of(result.keywords)
+    rows = rows_of(result.keywords, model)
     plot = PlotRequest(words=tuple(r.word for r in rows), roles=("result",) * len(rows),
                        scores=tuple(r.score for r in rows))
     return Outcome(q, rows, tuple(result.used), tuple(result.unknown), plot=plot)
@@ -229,6 +263,13 @@ KEYWORDS = ModeSpec(
     fields=(Field("text", QT_TRANSLATE_NOOP("modes", "Paste a sentence or a paragraph"), "text", metavar="SENTENCE"),),
     run=_keywords, present=_present_keywords,
     word_header=QT_TRANSLATE_NOOP("modes", "Keyword"),
+    score_tip=QT_TRANSLATE_NOOP("modes", "How much better this word predicts the sentence's other words than an "
+                                         "ordinary word does (output layer, mean log-probability); higher says "
+                                         "more about this sentence"),
+    methods=(Method("content", QT_TRANSLATE_NOOP("modes", "Skip stop words"), "content",
+                    "leave out function words such as 的 很 也"),
+             Method("all", QT_TRANSLATE_NOOP("modes", "All words"), "all", "rank every word")),
+    method_tip=QT_TRANSLATE_NOOP("modes", "Stop words (的, 很, 也, 好, 还 …) say little about a sentence's topic"),
     missing_input=QT_TRANSLATE_NOOP("modes", "Paste a sentence or a paragraph."),
     needs_output_layer=True,
     cli=CliCommand("keywords", "rank a sentence's words by how well each predicts the others (output layer)",

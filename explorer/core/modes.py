@@ -35,12 +35,20 @@ class Query:
     restrict: int | None = None  # answer only from the `restrict` most frequent words (where the mode allows)
 
 
+RARE_COUNT = 50  # a word seen fewer times in training has a noisy vector: results mark it
+
+
 @dataclass(frozen=True)
 class ResultRow:
     word: str
     score: float | None
     rank: int | None  # 1-based frequency rank (1 = most frequent)
     note: str = ""
+    count: int | None = None  # times seen in training, when the file keeps counts
+
+    @property
+    def rare(self) -> bool:
+        return self.count is not None and self.count < RARE_COUNT
 
     def cell(self, column: int) -> str:
         if column == 0:
@@ -48,6 +56,8 @@ class ResultRow:
         if column == 1:
             return "" if self.score is None else f"{self.score:.4f}"
         if column == 2:
+            return "" if self.count is None else str(self.count)
+        if column == 3:
             return "" if self.rank is None else str(self.rank)
         return self.note
 
@@ -77,6 +87,7 @@ class Outcome:
     plot: PlotRequest | None = None
     headline: Text | None = None  # the one-line answer shown above the rows
     result: Any = None
+    suggestions: tuple[str, ...] = ()  # the query is not a vocabulary word: words it may be a typo of
 
 
 # --- how a mode is described ----------------------------------------------------------------------------
@@ -139,6 +150,7 @@ class ModeSpec:
     run: Callable[["LoadedModel", Query], Any]  # the core call; raises QueryError subclasses on bad input
     present: Callable[["LoadedModel", Query, Any], Outcome]  # the core result as rows, headline and plot
     score_header: str = QT_TRANSLATE_NOOP("modes", "Score")
+    score_tip: str = ""  # what the score means, shown on its column header
     word_header: str = QT_TRANSLATE_NOOP("modes", "Word")
     missing_input: str = QT_TRANSLATE_NOOP("modes", "Type a word or a phrase.")
     methods: tuple[Method, ...] = ()
@@ -151,10 +163,11 @@ class ModeSpec:
     min_words: int = 1  # for a "words" field
 
     @property
-    def headers(self) -> tuple[str, str, str]:
-        return (self.word_header, self.score_header, RANK_HEADER)
+    def headers(self) -> tuple[str, str, str, str]:
+        return (self.word_header, self.score_header, COUNT_HEADER, RANK_HEADER)
 
 
+COUNT_HEADER = QT_TRANSLATE_NOOP("modes", "Count")
 RANK_HEADER = QT_TRANSLATE_NOOP("modes", "Frequency rank")
 
 # --- the registry -----------------------------------------------------------------------------------------
@@ -252,9 +265,21 @@ def rank_of(model: "LoadedModel", word: str) -> int | None:
     return None if index is None else int(index) + 1
 
 
-def rows_of(items: Sequence[Any]) -> tuple[ResultRow, ...]:
-    """Result rows of core items that have word, score and rank."""
-    return tuple(ResultRow(item.word, float(item.score), int(item.rank)) for item in items)
+def count_of(model: "LoadedModel | None", word: str) -> int | None:
+    """How often ``word`` was seen in training, if the file says (gensim models, counted vocabularies)."""
+    if model is None or not model.info.has_counts or word not in model.wv.key_to_index:
+        return None
+    try:
+        count = int(model.wv.get_vecattr(word, "count"))
+    except (KeyError, ValueError, TypeError):
+        return None
+    return count if count > 0 else None
+
+
+def rows_of(items: Sequence[Any], model: "LoadedModel | None" = None) -> tuple[ResultRow, ...]:
+    """Result rows of core items that have word, score and rank (and their training counts, given the model)."""
+    return tuple(ResultRow(item.word, float(item.score), int(item.rank), count=count_of(model, item.word))
+                 for item in items)
 
 
 def ranked_table(items: Sequence[Any], score_header: str) -> Table:

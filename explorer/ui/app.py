@@ -140,6 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.open_model_path(args.model)
     elif not args.no_demo:
         window.open_initial_model()
+    if not args.no_demo:  # --no-demo: a bare window (screenshots, tests), no start-up offers either
+        window.offer_interrupted_trainings()
     return int(app.exec())
 
 

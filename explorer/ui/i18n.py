@@ -48,6 +48,11 @@ def set_language(language: str) -> bool:
     _current = "en"
     if language == "en":
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        # English needs only its plural forms ("1 file", "2 files" from "%n file(s)"): explorer_en.qm.
+        plurals = QTranslator(app)
+        if plurals.load(str(resource_path("translations", "explorer_en.qm"))):
+            app.installTranslator(plurals)
+            _installed.append(plurals)
         return True
     ours = QTranslator(app)
     qm = resource_path("translations", f"explorer_{language}.qm")

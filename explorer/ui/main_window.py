@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import time
 from pathlib import Path
 from typing import Sequence
 
@@ -29,11 +28,13 @@ from explorer.core.training import InterruptedTraining
 from explorer.ui import i18n, messages
 from explorer.ui.about import show_about
 from explorer.ui.cache_dialog import CacheDialog
+from explorer.ui.help import HelpActions
 from explorer.ui.resources import resource_path
 from explorer.ui.settings import add_recent_file, open_settings, recent_files, remove_recent_file
 from explorer.ui.widgets.model_panel import ModelPanel
 from explorer.ui.widgets.plot_panel import PlotPanel
 from explorer.ui.widgets.search_panel import SearchPanel
+from explorer.ui.widgets.training_resume import OFFER_AT_START_KEY, ResumeNotice, describe_interrupted
 from explorer.ui.widgets.training_view import TrainingDialog
 from explorer.ui.workers import LatestTask, Task
 
@@ -141,6 +142,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self._model_label, 1)
         self.statusBar().addPermanentWidget(self._progress)
         self.statusBar().addPermanentWidget(self._cancel_button)
+        self.resume_notice = ResumeNotice(self)  # offers a training a crash or close cut short
+        self.resume_notice.resume_requested.connect(self.resume_training)
+        self.statusBar().addWidget(self.resume_notice, 2)
         self._set_loading(False)
 
         self._build_actions()
@@ -225,8 +229,15 @@ class MainWindow(QMainWindow):
                          self.tr("Drop a model file (.model, .bin, .txt, .kv …) to open it, or text files or "
                                  "a folder of them to train a model."))
 
+    def offer_interrupted_trainings(self) -> None:
+        """At start-up: say that a training was cut short (closed, crashed) and offer to resume it, without
+        blocking anything. The setting training/offerResumeAtStart=false turns it off."""
+        if str(self._settings.value(OFFER_AT_START_KEY, "true")).lower() not in ("false", "0"):
+            self.resume_notice.offer(core_training.interrupted_trainings())
+
     def start_training(self, paths: Sequence[Path]) -> TrainingDialog:
-        dialog = TrainingDialog(self, corpus_paths=list(paths), base_model=self.current_model)
+        dialog = TrainingDialog(self, corpus_paths=list(paths), base_model=self.current_model,
+                                settings=self._settings)
         dialog.model_trained.connect(self.open_model_path)
         self._training_dialog = dialog
         dialog.show()
@@ -241,16 +252,26 @@ class MainWindow(QMainWindow):
                               self.tr("A training started from this window is checkpointed after every epoch; "
                                       "if it is stopped before it ends, it appears here."))
                 return None
-            labels = [self.tr("%1 — %2 of %3 epochs done, stopped %4").replace("%1", t.output.name)
-                      .replace("%2", str(t.epochs_done)).replace("%3", str(t.epochs))
-                      .replace("%4", time.strftime("%Y-%m-%d %H:%M", time.localtime(t.stopped_at))) for t in found]
+            labels = [describe_interrupted(t) for t in found]
             label, ok = QInputDialog.getItem(self, self.tr("Resume an interrupted training"),
                                              self.tr("Continue from its last finished epoch:"), labels, 0, False)
             if not ok:
                 return None
             interrupted = found[labels.index(label)]
-        dialog = self.start_training([])
+        # One training window: the one already open (where a run was just cancelled, say) resumes it.
+        dialog = self._training_dialog if isinstance(self._training_dialog, TrainingDialog) else None
+        if dialog is not None and dialog.training:
+            dialog.show()
+            dialog.raise_()
+            messages.info(self, self.tr("A training is running in the training window."),
+                          self.tr("Wait for it to end or cancel it, then resume the other one."))
+            return None
+        if dialog is None:
+            dialog = self.start_training([])
+        dialog.show()
+        dialog.raise_()
         dialog.resume(interrupted)
+        self.resume_notice.hide()
         return dialog
 
     # --- the session's current model ---------------------------------------------------------
@@ -449,6 +470,7 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(action)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.about_action)
+        self.help_actions = HelpActions(self)  # Guide (F1) and Keyboard Shortcuts, before About
         self._update_recent_menu()
 
     def retranslate(self) -> None:
@@ -459,6 +481,7 @@ class MainWindow(QMainWindow):
         self.go_menu.setTitle(self.tr("&Go"))
         self.view_menu.setTitle(self.tr("&View"))
         self.help_menu.setTitle(self.tr("&Help"))
+        self.help_actions.retranslate()
         self.recent_menu.setTitle(self.tr("Open &Recent"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.open_action.setText(self.tr("&Open Model…"))

@@ -129,6 +129,20 @@ def check_compiled_gensim() -> str:
     return f"gensim {gensim.__version__}, " + ", ".join(parts)
 
 
+def check_gensim_internals() -> str:
+    """The gensim internals the fast training engine calls still exist and behave (a dry run on 2 sentences).
+
+    Training would still work without them (gensim's own loop), but slower to report and cancel, so a bundle
+    that ships an untested gensim fails here.
+    """
+    from explorer.core.gensim_internals import check
+
+    report = check(force_fail=False)
+    if not report.ok or not report.tested:
+        raise CheckFailed(report.summary())
+    return report.summary()
+
+
 def check_resources() -> str:
     from explorer.ui.resources import resource_path, resources_root
 
@@ -199,6 +213,7 @@ def check_translations() -> str:
 
 def _environment_checks(t: SelfTest, app: Any) -> None:
     t.check("gensim compiled routines", check_compiled_gensim)
+    t.check("gensim training internals", check_gensim_internals, needs=["gensim compiled routines"])
     t.check("resources", check_resources)
     t.check("Qt and CJK font", lambda: check_qt(app))
     t.check("translations", check_translations)

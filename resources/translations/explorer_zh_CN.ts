@@ -62,13 +62,23 @@
         <source>Reading the files…</source>
         <translation>正在读取文件…</translation>
     </message>
-    <message>
-        <source>%1 files will be used (%2, %3 lines).</source>
-        <translation>将使用 %1 个文件（%2，%3 行）。</translation>
+    <message numerus="yes">
+        <source>%n file(s) will be used (%1, %2).</source>
+        <translation>
+            <numerusform>将使用 %n 个文件（%1，%2）。</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>%1 skipped.</source>
-        <translation>跳过 %1 个。</translation>
+    <message numerus="yes">
+        <source>%Ln line(s)</source>
+        <translation>
+            <numerusform>%Ln 行</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) skipped.</source>
+        <translation>
+            <numerusform>跳过 %n 个文件。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Check %1: lines in UTF-8 and in another encoding are mixed in it (see the Status column).</source>
@@ -228,6 +238,25 @@
     </message>
 </context>
 <context>
+    <name>HistoryButton</name>
+    <message>
+        <source>(no searches yet)</source>
+        <translation>（还没有搜索）</translation>
+    </message>
+    <message>
+        <source>Clear History</source>
+        <translation>清除历史记录</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Recent searches, kept between sessions</source>
+        <translation>最近的搜索，关闭程序后仍保留</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Several models were dropped; opening %1.</source>
@@ -258,16 +287,20 @@
         <translation>在本窗口开始的训练每轮结束都会保存检查点；如果训练在完成前停止，会出现在这里。</translation>
     </message>
     <message>
-        <source>%1 — %2 of %3 epochs done, stopped %4</source>
-        <translation>%1 — 已完成 %2/%3 轮，停止于 %4</translation>
-    </message>
-    <message>
         <source>Resume an interrupted training</source>
         <translation>继续中断的训练</translation>
     </message>
     <message>
         <source>Continue from its last finished epoch:</source>
         <translation>从最后完成的一轮继续：</translation>
+    </message>
+    <message>
+        <source>A training is running in the training window.</source>
+        <translation>训练窗口中正有一个训练在运行。</translation>
+    </message>
+    <message>
+        <source>Wait for it to end or cancel it, then resume the other one.</source>
+        <translation>请等它结束或取消它，再继续另一个训练。</translation>
     </message>
     <message>
         <source>Word2Vec Explorer</source>
@@ -576,16 +609,8 @@
         <translation>语料</translation>
     </message>
     <message>
-        <source>%1 words in %2 sentences, %3 distinct</source>
-        <translation>%2 句共 %1 个词，其中 %3 个不同的词</translation>
-    </message>
-    <message>
         <source>Words kept</source>
         <translation>保留的词</translation>
-    </message>
-    <message>
-        <source>%1 words appear at least %2 times</source>
-        <translation>%1 个词出现至少 %2 次</translation>
     </message>
     <message>
         <source>Coverage</source>
@@ -600,8 +625,38 @@
         <translation>降采样</translation>
     </message>
     <message>
-        <source>`sample` keeps %1% of their occurrences</source>
-        <translation>`sample` 保留其中 %1% 的出现</translation>
+        <source>The recipe of the large model this app was first built for: skip-gram with hierarchical softmax, 256 dimensions, only words seen 64 times or more. Made for a big corpus (hundreds of MB of text); on a small one it keeps too few words.</source>
+        <translation>本程序最初所针对的大模型的配方：跳字模型加层次 softmax，256 维，只保留出现 64 次及以上的词。适合大语料（数百 MB 文本）；用在小语料上保留的词太少。</translation>
+    </message>
+    <message>
+        <source>For a small corpus (a novel, a few MB of reviews): 100 dimensions, words seen 5 times or more, 5 passes. Trains in minutes; a good first try.</source>
+        <translation>适合小语料（一部小说、几 MB 的评论）：100 维，保留出现 5 次及以上的词，遍历 5 轮。几分钟即可训练完，适合第一次尝试。</translation>
+    </message>
+    <message>
+        <source>Your own settings: the values below match no preset.</source>
+        <translation>自定义设置：下面的数值与任何预设都不同。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln word(s) in %1, %2 distinct</source>
+        <translation>
+            <numerusform>%Ln 个词，%1，其中不同的词 %2 个</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln sentence(s)</source>
+        <translation>
+            <numerusform>%Ln 句</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (words seen at least %n time(s))</source>
+        <translation>
+            <numerusform>%1 个（出现至少 %n 次的词）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;sample&lt;/i&gt; keeps %1% of their occurrences</source>
+        <translation>&lt;i&gt;sample&lt;/i&gt; 保留这些词 %1% 的出现</translation>
     </message>
     <message>
         <source>Memory</source>
@@ -618,6 +673,24 @@
     <message>
         <source>about %1 (at ~%2 words/s)</source>
         <translation>约 %1（按每秒约 %2 词）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Only %Ln word(s) are kept: too few for useful neighbours.</source>
+        <translation>
+            <numerusform>只保留了 %Ln 个词：太少，得不到有用的近义词。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Lower min_count to %1 to keep %Ln word(s).</source>
+        <translation>
+            <numerusform>把 min_count 降到 %1 可保留 %Ln 个词。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The corpus has only %Ln distinct word(s): add more text.</source>
+        <translation>
+            <numerusform>语料中只有 %Ln 个不同的词：请加入更多文本。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Skip-gram</source>
@@ -814,10 +887,6 @@
         <translation>正在取消…</translation>
     </message>
     <message>
-        <source>Cancelled. Nothing was saved and the open model is unchanged.</source>
-        <translation>已取消。没有保存任何文件，已打开的模型没有改变。</translation>
-    </message>
-    <message>
         <source>Training stopped: %1</source>
         <translation>训练停止：%1</translation>
     </message>
@@ -826,12 +895,48 @@
         <translation>完成。</translation>
     </message>
     <message>
-        <source>Saved %1 (%2 words, %3 epochs, %4).</source>
-        <translation>已保存 %1（%2 个词，%3 轮，%4）。</translation>
+        <source>Cancelled. The model was not saved.</source>
+        <translation>已取消。模型没有保存。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled. The model was not saved yet, but its %n finished epoch(s) are kept: Resume continues from there, now or later from File &gt; Resume an Interrupted Training.</source>
+        <translation>
+            <numerusform>已取消。模型尚未保存，但已完成的 %n 轮训练保留了下来：点“继续”可从那里接着训练，也可以以后通过“文件 &gt; 继续中断的训练”继续。</numerusform>
+        </translation>
     </message>
     <message>
-        <source>%1 new words learned.</source>
-        <translation>学到 %1 个新词。</translation>
+        <source>Cancelled before the first epoch ended, so the model was not saved. Its settings are kept: Resume starts it again, now or later from File &gt; Resume an Interrupted Training.</source>
+        <translation>在第一轮结束前已取消，所以模型没有保存。训练设置保留了下来：点“继续”可重新开始，也可以以后通过“文件 &gt; 继续中断的训练”重新开始。</translation>
+    </message>
+    <message>
+        <source>The open model is unchanged.</source>
+        <translation>已打开的模型没有改变。</translation>
+    </message>
+    <message>
+        <source>Cancelled. The finished epochs were discarded; nothing was saved.</source>
+        <translation>已取消。已完成的各轮已丢弃，没有保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Saved %1 (%2, %3, %4).</source>
+        <translation>已保存 %1（%2，%3，%4）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln word(s)</source>
+        <translation>
+            <numerusform>%Ln 个词</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n epoch(s)</source>
+        <translation>
+            <numerusform>%n 轮</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln new word(s) learned.</source>
+        <translation>
+            <numerusform>学到了 %Ln 个新词。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Checked the %1 most frequent old words: on average %2% of their top-%3 neighbours stayed.</source>
@@ -848,6 +953,22 @@
     <message>
         <source>Open the model</source>
         <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue this training from its last finished epoch.</source>
+        <translation>从最后完成的一轮接着训练。</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>丢弃</translation>
+    </message>
+    <message>
+        <source>Forget the finished epochs of this training.</source>
+        <translation>丢弃这次训练已完成的各轮。</translation>
     </message>
     <message>
         <source>Open the model when done</source>
@@ -883,6 +1004,42 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>How often the word occurs in the training text; words seen fewer than %1 times have noisy vectors and are marked</source>
+        <translation>这个词在训练文本中出现的次数；出现少于 %1 次的词向量不可靠，会被标出</translation>
+    </message>
+    <message>
+        <source>%1 (rare)</source>
+        <translation>%1（罕见）</translation>
+    </message>
+    <message>
+        <source>Seen only %1 times in training: its vector is noisy, so treat this result with care.</source>
+        <translation>训练中只出现了 %1 次：它的向量不可靠，请谨慎看待这个结果。</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeNotice</name>
+    <message>
+        <source>A training was interrupted: %1.</source>
+        <translation>有一个训练被中断了：%1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more can be resumed from File &gt; Resume an Interrupted Training.</source>
+        <translation>
+            <numerusform>另有 %n 个可以通过“文件 &gt; 继续中断的训练”继续。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
     </message>
 </context>
 <context>
@@ -922,6 +1079,22 @@
     <message>
         <source>not in the vocabulary, ignored: %1</source>
         <translation>不在词汇表中，已忽略：%1</translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+Enter)</source>
+        <translation>搜索 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Enter starts a new line; Ctrl+Enter searches</source>
+        <translation>Enter 换行；Ctrl+Enter 搜索</translation>
+    </message>
+    <message>
+        <source>Search (Enter)</source>
+        <translation>搜索 (Enter)</translation>
+    </message>
+    <message>
+        <source>These results are for “%1”, not for what the box says now. Press Enter to search.</source>
+        <translation>下面是“%1”的结果，不是输入框里现在的内容。按 Enter 搜索。</translation>
     </message>
     <message>
         <source> and </source>
@@ -1023,6 +1196,42 @@
         <translation>%1 已存在。用新模型替换它吗？</translation>
     </message>
     <message>
+        <source>Cannot create the folder %1.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Choose another place next to “Save as” (%1).</source>
+        <translation>请在“保存为”处选择别的位置（%1）。</translation>
+    </message>
+    <message>
+        <source>These are the settings of the training being resumed, which saves to %1; they cannot change now. To train with other settings, start a new training.</source>
+        <translation>这是正在继续的训练（保存到 %1）的设置，现在不能更改。要用其他设置训练，请开始一次新的训练。</translation>
+    </message>
+    <message>
+        <source>It continues training %1.</source>
+        <translation>它在 %1 的基础上继续训练。</translation>
+    </message>
+    <message>
+        <source>The preview is for new trainings; this one already started.</source>
+        <translation>预览只用于新的训练；这个训练已经开始了。</translation>
+    </message>
+    <message>
+        <source>This training can no longer be resumed.</source>
+        <translation>这个训练已无法继续。</translation>
+    </message>
+    <message>
+        <source>Its checkpoint is gone; start a new training.</source>
+        <translation>它的检查点已不存在；请开始一次新的训练。</translation>
+    </message>
+    <message>
+        <source>Discard the finished epochs?</source>
+        <translation>丢弃已完成的各轮？</translation>
+    </message>
+    <message>
+        <source>The finished epochs of this training are deleted and it can no longer be resumed.</source>
+        <translation>这次训练已完成的各轮将被删除，之后无法再继续。</translation>
+    </message>
+    <message>
         <source>Stop training?</source>
         <translation>停止训练？</translation>
     </message>
@@ -1061,6 +1270,110 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingResume</name>
+    <message numerus="yes">
+        <source>%1 — %2 of %n epoch(s) done, stopped %3</source>
+        <translation>
+            <numerusform>%1 — 已完成 %2/%n 轮，停止于 %3</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>help</name>
+    <message>
+        <source>Type a word: the words used in the most similar contexts come first. A phrase or a word the model lacks is split into words it knows, and their average is searched.</source>
+        <translation>输入一个词：上下文最相似的词排在最前。短语或模型里没有的词会被切分成模型认识的词，再搜索它们的平均。</translation>
+    </message>
+    <message>
+        <source>B is to A as C is to what? The answer is the word nearest to A − B + C.</source>
+        <translation>B 之于 A，相当于 C 之于什么？答案是最接近 A − B + C 的词。</translation>
+    </message>
+    <message>
+        <source>How close two words are, from −1 to 1; the plot shows each word among its own neighbours.</source>
+        <translation>两个词有多接近，取值 −1 到 1；图中显示每个词和它自己的近义词。</translation>
+    </message>
+    <message>
+        <source>Type three or more words: the one least like the others is named.</source>
+        <translation>输入三个或更多的词：找出和其他词最不像的那个。</translation>
+    </message>
+    <message>
+        <source>The words the model expects next to this word in a sentence (its output layer, not its vector).</source>
+        <translation>模型预测在句子中出现在这个词旁边的词（使用输出层，而不是词向量）。</translation>
+    </message>
+    <message>
+        <source>Paste a sentence and press Ctrl+Enter: its words ranked by how much they say about it; stop words such as 的 and 很 are left out unless you choose “All words”.</source>
+        <translation>粘贴一句话并按 Ctrl+Enter：按各个词对这句话的代表程度排序；除非选择“所有词”，“的”“很”等停用词会被略去。</translation>
+    </message>
+    <message>
+        <source>Choose a mode on the left of the search row, type, and press Enter. Double-click a result to search it. Results of words seen rarely in training are marked (rare): their vectors are noisy.</source>
+        <translation>在搜索栏左边选择模式，输入后按 Enter。双击结果可以继续搜索它。训练中很少出现的词会标为（罕见）：它们的向量不可靠。</translation>
+    </message>
+    <message>
+        <source>How to use Word2Vec Explorer</source>
+        <translation>如何使用词向量探索器</translation>
+    </message>
+    <message>
+        <source>Try it on this model:</source>
+        <translation>在当前模型上试试：</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Find the keywords of a pasted sentence</source>
+        <translation>找出所粘贴句子的关键词</translation>
+    </message>
+    <message>
+        <source>Search a result word</source>
+        <translation>搜索结果中的词</translation>
+    </message>
+    <message>
+        <source>Double-click, or Enter on the row</source>
+        <translation>双击，或在该行按 Enter</translation>
+    </message>
+    <message>
+        <source>Copy the selected results</source>
+        <translation>复制选中的结果</translation>
+    </message>
+    <message>
+        <source>Accept a completion</source>
+        <translation>接受补全</translation>
+    </message>
+    <message>
+        <source>Down, then Enter</source>
+        <translation>按下方向键，再按 Enter</translation>
+    </message>
+    <message>
+        <source>Guide</source>
+        <translation>使用指南</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>&amp;Guide</source>
+        <translation>使用指南(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard Shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
     </message>
 </context>
 <context>
@@ -1181,20 +1494,24 @@
         <translation>类比</translation>
     </message>
     <message>
-        <source>A − B + C: 国王 − 男人 + 女人 ≈ 女王</source>
-        <translation>A − B + C：国王 − 男人 + 女人 ≈ 女王</translation>
+        <source>“%1” is not in the vocabulary. Showing the words nearest to the average of: %2</source>
+        <translation>“%1”不在词表中。下面是与这些词的平均最接近的词：%2</translation>
     </message>
     <message>
-        <source>A, e.g. 国王</source>
-        <translation>A，例如 国王</translation>
+        <source>A − B + C: B is to A as C is to what?</source>
+        <translation>A − B + C：B 之于 A，相当于 C 之于什么？</translation>
     </message>
     <message>
-        <source>B, e.g. 男人</source>
-        <translation>B，例如 男人</translation>
+        <source>A, e.g. %1</source>
+        <translation>A，例如 %1</translation>
     </message>
     <message>
-        <source>C, e.g. 女人</source>
-        <translation>C，例如 女人</translation>
+        <source>B, e.g. %1</source>
+        <translation>B，例如 %1</translation>
+    </message>
+    <message>
+        <source>C, e.g. %1</source>
+        <translation>C，例如 %1</translation>
     </message>
     <message>
         <source>Fill in all three words: A − B + C.</source>
@@ -1237,8 +1554,8 @@
         <translation>哪个词和其他词不是一类</translation>
     </message>
     <message>
-        <source>words separated by spaces, e.g. 早餐 午餐 晚餐 电脑</source>
-        <translation>用空格分隔的词，例如 早餐 午餐 晚餐 电脑</translation>
+        <source>words separated by spaces, e.g. %1</source>
+        <translation>用空格分隔的词，例如 %1</translation>
     </message>
     <message>
         <source>Similarity to the rest</source>
@@ -1281,6 +1598,22 @@
         <translation>关键词</translation>
     </message>
     <message>
+        <source>How much better this word predicts the sentence&apos;s other words than an ordinary word does (output layer, mean log-probability); higher says more about this sentence</source>
+        <translation>这个词预测句中其他词的能力比普通词强多少（输出层，平均对数概率）；越高越能代表这句话</translation>
+    </message>
+    <message>
+        <source>Skip stop words</source>
+        <translation>略去停用词</translation>
+    </message>
+    <message>
+        <source>All words</source>
+        <translation>所有词</translation>
+    </message>
+    <message>
+        <source>Stop words (的, 很, 也, 好, 还 …) say little about a sentence&apos;s topic</source>
+        <translation>停用词（的、很、也、好、还 …）几乎不说明句子的主题</translation>
+    </message>
+    <message>
         <source>Paste a sentence or a paragraph.</source>
         <translation>请粘贴一个句子或一段文字。</translation>
     </message>
@@ -1295,6 +1628,10 @@
     <message>
         <source>Type a word or a phrase.</source>
         <translation>请输入一个词或短语。</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>词频</translation>
     </message>
     <message>
         <source>Frequency rank</source>

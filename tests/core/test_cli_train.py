@@ -84,3 +84,44 @@ def test_errors_are_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["train", str(tmp_path / "missing.txt"), "--segmented", "-o", str(tmp_path / "x")]) == 2
     assert main(["train", str(PD), "--segmented", "-o", str(tmp_path / "x"), "--no-hs", "--negative", "0"]) == 2
     assert "negative" in capsys.readouterr().err
+
+
+def test_the_output_cannot_be_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused before segmenting, whether the text is given itself, through its folder, or pre-segmented."""
+    monkeypatch.setenv("W2V_EXPLORER_CACHE", str(tmp_path / "cache"))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    raw = texts / "a.txt"
+    raw.write_bytes((DATA / "sanguo_yanyi_head80.txt").read_bytes())
+    seg = tmp_path / "seg.txt"
+    seg.write_bytes(PD.read_bytes())
+    before = {p: p.read_bytes() for p in (raw, seg)}
+    for argv in ([str(seg), "--segmented", "-o", str(seg)], [str(raw), "-o", str(raw)],
+                 [str(texts), "-o", str(raw)]):
+        assert main(["train", *argv, "--quiet", *SMALL]) == 2, argv
+        assert "one of the files being read" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (tmp_path / "cache" / "segmented").exists()  # nothing was segmented
+
+
+def test_an_unusable_output_is_said_before_segmenting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("W2V_EXPLORER_CACHE", str(tmp_path / "cache"))
+    raw = DATA / "sanguo_yanyi_head80.txt"
+    assert main(["train", str(raw), "-o", str(tmp_path), "--quiet", *SMALL]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert main(["train", str(raw), "-o", str(tmp_path / "m.model"), "--checkpoint-dir", str(tmp_path / "file"),
+                 "--quiet", *SMALL]) == 2
+    assert "checkpoint folder" in capsys.readouterr().err
+    assert not (tmp_path / "cache" / "segmented").exists()
+
+
+def test_continuing_into_the_base_file_is_allowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.model"
+    assert main(["train", str(PD), "--segmented", "-o", str(model), "--quiet", *SMALL]) == 0
+    n = len(Word2Vec.load(str(model)).wv)
+    assert main(["train", str(REVIEWS), "--segmented", "-o", str(model), "--continue", str(model), "--quiet",
+                 *SMALL]) == 0
+    assert len(Word2Vec.load(str(model)).wv) > n

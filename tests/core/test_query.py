@@ -96,7 +96,8 @@ def test_completion_is_case_insensitive() -> None:
     model = LoadedModel.from_gensim(kv)
     assert query.complete(model, "par", 10) == ("Paris", "paris", "parisian", "PARK")
     assert query.suggest(model, "ari", 10) == ("Paris", "paris", "parisian", "sparing")
-    assert query.suggest(model, "PARx", 10)[:1] == ("Paris",)  # falls back to the longest known piece
+    assert query.suggest(model, "PARx", 10)[:1] == ("PARK",)  # one edit away comes first
+    assert query.suggest(model, "xyzq", 10) == ()  # a Latin word gets no "longest known piece" guesses
 
 
 def test_neighbours_of_vector_equal_similar_by_vector(hs_model: LoadedModel) -> None:

@@ -10,9 +10,9 @@ import pytest
 from gensim.models import KeyedVectors
 
 from explorer.core import query
-from explorer.core.query.int8_index import search_index
-from explorer.core.query.scoring import query_vector
 from explorer.core.io import LoadedModel
+from explorer.core.query.int8_index import ready_index, search_index
+from explorer.core.query.scoring import query_vector
 from tests.core.test_query_models import synthetic
 
 ROWS = query.INDEX_MIN_ELEMENTS // 256 + 4000  # just above the size where the index is used
@@ -134,19 +134,31 @@ def test_zero_rows_do_not_break_search() -> None:
     assert not {"w10", "w20000", "w30000"} & set(got.words)
     index = search_index(model)
     assert index is not None and np.isfinite(index.max_error) and 30000 in index.outliers
-    ids, scores = query.batch_neighbour_indices(model, [11, 12], n=10)
+    ids, _scores = query.batch_neighbour_indices(model, [11, 12], n=10)
     assert [model.wv.index_to_key[i] for i in ids[0]] == list(got.words)
 
 
 def test_prepare_reports_progress_and_can_be_cancelled(plain_random: LoadedModel) -> None:
     from explorer.core.errors import Cancelled
-    from explorer.core.tasks import CancelToken
+    from explorer.core.tasks import CancelToken, Stage, StageKind
 
     model = LoadedModel.from_gensim(plain_random.wv)
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
         query.prepare(model, cancel=token)
-    stages: list[str] = []
-    query.prepare(model, report=lambda done, total, stage: stages.append(stage))
-    assert "Building the search index" in stages and stages[-1] == "Ready"
+    stages: list[StageKind] = []
+    query.prepare(model, report=lambda done, total, stage: stages.append(Stage.of(stage).kind))
+    assert StageKind.SEARCH_INDEX in stages and stages[-1] is StageKind.READY
+
+
+def test_one_shot_queries_scan_exactly_and_build_no_index(plain_random: LoadedModel) -> None:
+    model = LoadedModel.from_gensim(plain_random.wv)  # fresh cache, same vectors
+    for word in ("w3", "w30000", "w0"):
+        assert _pairs(query.neighbours(model, word)) == _gensim(plain_random.wv, word)
+    wv = plain_random.wv
+    got = query.analogy(model, "w5", "w6", "w7")
+    assert [(r.word, r.score) for r in got.neighbours] == wv.most_similar(positive=["w5", "w7"], negative=["w6"])
+    assert ready_index(model) is None  # seconds of building would not pay for a few queries
+    query.prepare(model)
+    assert ready_index(model) is not None

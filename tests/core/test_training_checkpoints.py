@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import pickle
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -44,12 +45,24 @@ def _interrupted(tmp_path: Path, cfg: TrainConfig = ONE_WORKER, after: int = 1, 
     return ckpt
 
 
+@pytest.fixture(scope="module")
+def interrupted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _interrupted(tmp_path_factory.mktemp("interrupted"))
+
+
+@pytest.fixture
+def interrupted(interrupted_once: Path, tmp_path: Path) -> Path:
+    """A fresh copy of one interrupted training's checkpoint (its output, never written, stays elsewhere)."""
+    shutil.copytree(interrupted_once, tmp_path / "ckpt")
+    return tmp_path / "ckpt"
+
+
 def _state(ckpt: Path) -> dict:
     return json.loads((ckpt / "state.json").read_text(encoding="utf-8"))
 
 
-def test_checkpoints_hold_no_pickle(tmp_path: Path) -> None:
-    ckpt = _interrupted(tmp_path)
+def test_checkpoints_hold_no_pickle(interrupted: Path) -> None:
+    ckpt = interrupted
     state = _state(ckpt)
     assert state["model"] == "model-after-epoch-1.npz"
     assert sorted(p.name for p in ckpt.iterdir()) == ["model-after-epoch-1.npz", "state.json"]
@@ -57,8 +70,8 @@ def test_checkpoints_hold_no_pickle(tmp_path: Path) -> None:
         assert all(z[name].dtype != object for name in z.files)
 
 
-def test_a_swapped_checkpoint_model_is_refused_and_runs_nothing(tmp_path: Path) -> None:
-    ckpt = _interrupted(tmp_path)
+def test_a_swapped_checkpoint_model_is_refused_and_runs_nothing(tmp_path: Path, interrupted: Path) -> None:
+    ckpt = interrupted
     marker = tmp_path / "marker"
     (ckpt / _state(ckpt)["model"]).write_bytes(pickle.dumps(_Payload(marker), protocol=4))
     with pytest.raises(TrainingError, match="not a checkpoint|cannot be read"):
@@ -86,10 +99,11 @@ def test_an_old_style_pickle_checkpoint_goes_through_the_restricted_loader(tmp_p
     assert result.epochs_done == 3 and Word2Vec.load(str(tmp_path / "out.model")).wv.most_similar("中国", topn=3)
 
 
-def test_the_cli_refuses_a_crafted_checkpoint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_refuses_a_crafted_checkpoint(tmp_path: Path, interrupted: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     from explorer.cli import main
 
-    ckpt = _interrupted(tmp_path)
+    ckpt = interrupted
     marker = tmp_path / "marker"
     (ckpt / _state(ckpt)["model"]).write_bytes(pickle.dumps(_Payload(marker), protocol=4))
     assert main(["train", "--resume", str(ckpt), "--quiet"]) == 2
@@ -110,8 +124,8 @@ def _rewrite(path: Path, change: dict[str, np.ndarray | None]) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated", "header lies", "object array", "compressed", "short vectors",
                                     "bad tree", "no meta", "foreign json", "missing syn1neg"])
-def test_damaged_snapshots_are_typed_errors(tmp_path: Path, damage: str) -> None:
-    ckpt = _interrupted(tmp_path)
+def test_damaged_snapshots_are_typed_errors(tmp_path: Path, interrupted: Path, damage: str) -> None:
+    ckpt = interrupted
     path = ckpt / _state(ckpt)["model"]
     with np.load(path, allow_pickle=False) as z:
         n, d = z["vectors"].shape
@@ -145,13 +159,13 @@ def test_damaged_snapshots_are_typed_errors(tmp_path: Path, damage: str) -> None
         _rewrite(path, {"syn1neg": None})
     with pytest.raises(TrainingError):
         resume(ckpt)
-    assert not (tmp_path / "marker").exists() and not (tmp_path / "out.model").exists()
+    assert not (tmp_path / "marker").exists() and not Path(_state(ckpt)["output"]).exists()
 
 
 @pytest.mark.parametrize("field,value", [("engine", "rm -rf"), ("epochs_done", 99), ("config", {"sg": "x"}),
                                          ("model", "../../etc/passwd"), ("corpus_key", "nope")])
-def test_a_damaged_state_is_a_typed_error(tmp_path: Path, field: str, value: object) -> None:
-    ckpt = _interrupted(tmp_path)
+def test_a_damaged_state_is_a_typed_error(interrupted: Path, field: str, value: object) -> None:
+    ckpt = interrupted
     state = _state(ckpt)
     state[field] = value
     (ckpt / "state.json").write_text(json.dumps(state), encoding="utf-8")
@@ -159,7 +173,7 @@ def test_a_damaged_state_is_a_typed_error(tmp_path: Path, field: str, value: obj
         resume(ckpt)
 
 
-@pytest.mark.parametrize("kind", ["fresh", "continued, keep fixed"])
+@pytest.mark.parametrize("kind", ["fresh", pytest.param("continued, keep fixed", marks=pytest.mark.slow)])
 def test_a_resumed_single_worker_run_is_bit_identical(tmp_path: Path, kind: str) -> None:
     """The snapshot keeps everything gensim trains with, the random generator's state included."""
     kw: dict[str, object] = {}

@@ -35,3 +35,11 @@ def full_model_path(model_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def vectors_only_path(model_dir: Path) -> Path:
     return model_dir / "people_daily.bin"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _english_with_plural_forms(qapp) -> None:  # type: ignore[no-untyped-def]
+    """As the app starts in English: with explorer_en.qm, so "%n file(s)" reads "1 file" / "2 files"."""
+    from explorer.ui import i18n
+
+    i18n.set_language("en")

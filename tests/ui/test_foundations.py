@@ -97,7 +97,7 @@ def test_a_mode_registered_alone_is_in_the_panel_and_answers(toy_mode, window, q
     outcome = blocker.args[0]
     rank = window.current_model.wv.key_to_index["经济"] + 1
     assert panel.result_rows() == [("经济", 2.0, rank)] and outcome.query == Query("toy", ("经济",), outcome.query.topn)
-    assert panel.results.headers == ["Word", "Characters", "Frequency rank"]
+    assert panel.results.headers == ["Word", "Characters", "Count", "Frequency rank"]
     assert not panel.topn_spin.isVisibleTo(panel)  # the spec says its answer has no length to choose
 
 

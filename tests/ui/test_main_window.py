@@ -220,7 +220,7 @@ def test_history_copy_and_csv(window, qtbot, full_model_path, tmp_path) -> None:
     assert window.forward_action.isEnabled()
     panel.copy_results()
     copied = QApplication.clipboard().text().splitlines()
-    assert copied[0].split("\t") == ["Word", "Similarity", "Frequency rank"] and len(copied) == 6
+    assert copied[0].split("\t") == ["Word", "Similarity", "Count", "Frequency rank"] and len(copied) == 6
     panel.export_csv_to(tmp_path / "r.csv")
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].split(",")[0] == panel.result_rows()[0][0]
@@ -355,7 +355,8 @@ def test_help_about_opens_the_about_dialog(window, qtbot) -> None:  # type: igno
     QTimer.singleShot(0, close_it)
     window.about_action.trigger()  # modal: returns once close_it has closed it
     assert len(seen) == 1 and seen[0].parent() is window
-    assert window.help_menu.actions() == [window.about_action]
+    actions = [a for a in window.help_menu.actions() if not a.isSeparator()]
+    assert actions == [window.help_actions.guide_action, window.help_actions.shortcuts_action, window.about_action]
 
 
 def test_a_window_deleted_while_loading_ignores_the_late_result(qtbot, full_model_path) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.ui.selftest import CheckFailed, SelfTest
+from explorer.ui.selftest import CheckFailed, SelfTest, check_gensim_internals
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def test_self_test_passes_from_the_source_tree(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     checks = [line for line in proc.stdout.splitlines() if line.startswith(("  ok", "  FAIL"))]
     assert all(line.startswith("  ok") for line in checks), proc.stdout
-    for name in ("gensim compiled routines", "resources", "translations", "open the demo model",
+    for name in ("gensim compiled routines", "gensim training internals", "resources", "translations", "open the demo model",
                  "neighbours in the demo model", "PCA of the neighbours", "faiss search",
                  "segment with jieba (2 processes)", "train 1 epoch on a QThread", "open the trained model",
                  "words around it (output layer)", "main window and About dialog"):
@@ -55,6 +55,26 @@ def test_a_failed_check_fails_the_run_and_skips_what_needs_it(tmp_path: Path) ->
     assert "ok" in text.splitlines()[0] and "first: fine" in text
     assert "FAIL" in text and "second: CheckFailed: the model is empty" in text
     assert "third: skipped: needs second" in text
+
+
+def test_the_gensim_internals_check_passes_here_and_fails_when_forced(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from explorer.core import gensim_internals
+
+    out = io.StringIO()
+    t = SelfTest(out=out, workdir=tmp_path)
+    assert t.check("gensim training internals", check_gensim_internals)
+    assert "training internals usable" in out.getvalue()
+    # The self-test reports the real state: the fallback switch does not hide a healthy gensim...
+    monkeypatch.setenv(gensim_internals.FORCE_PUBLIC_LOOP_ENV, "1")
+    assert t.check("gensim training internals", check_gensim_internals)
+    # ...and a gensim whose internals changed fails it.
+    def gone() -> gensim_internals.SliceApi:
+        raise ImportError("gone")
+
+    monkeypatch.setattr(gensim_internals, "slice_api", gone)
+    assert not t.check("gensim training internals", check_gensim_internals)
+    assert "NOT usable" in out.getvalue() and "gone" in out.getvalue()
 
 
 def test_an_unexpected_error_is_reported_with_its_traceback(tmp_path: Path) -> None:

@@ -13,8 +13,8 @@ from gensim.models import Word2Vec
 from explorer.core.io import LoadedModel
 from explorer.core.tasks import Stage
 from explorer.ui import messages
-from explorer.ui.workers import Task
 from explorer.ui.widgets.training_view import TrainingDialog
+from explorer.ui.workers import Task
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SLICE = DATA / "sanguo_yanyi_head80.txt"
@@ -30,6 +30,23 @@ def corpus_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(SLICE, folder / "sanguo.txt")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def models_folder(tmp_path: Path) -> Iterator[Path]:
+    """The remembered "Save as" folder: each test's models go to its own temp folder. A run the test left
+    interrupted is forgotten afterwards, so it is not offered to the tests that follow."""
+    from explorer.core import training as core_training
+    from explorer.ui.settings import open_settings
+    from explorer.ui.widgets.training_params import OUTPUT_FOLDER_KEY
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    open_settings().setValue(OUTPUT_FOLDER_KEY, str(folder))
+    yield folder
+    for left in core_training.interrupted_trainings():
+        if tmp_path in left.output.parents:
+            core_training.discard_checkpoint(left.checkpoint_dir)
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +132,7 @@ def test_only_unusable_files_disable_training(qtbot, tmp_path, captured) -> None
     assert "None of these files" in dialog.corpus_page.summary.text()
 
 
-def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir, models_folder) -> None:  # type: ignore[no-untyped-def]
     from explorer.core.training import PARAM_HELP, PRESETS
 
     dialog = make_dialog(qtbot, [corpus_dir / "sanguo.txt"])
@@ -130,11 +147,11 @@ def test_parameters_have_help_presets_and_a_default_output(qtbot, corpus_dir) ->
     assert page.config().vector_size == 256 and page.config().hs and page.config().min_count == 64
     page.set_values(window=7)
     assert page.preset.currentData() is None  # "Custom"
-    assert page.output_path() == corpus_dir / "sanguo.model"
+    assert page.output_path() == models_folder / "sanguo.model"  # the remembered folder, not the corpus's
     assert not page.continue_box.isVisible()  # no model open
 
 
-def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
+def test_train_through_the_progress_view(qtbot, corpus_dir, captured, models_folder) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, [corpus_dir])
     preview = to_preview(qtbot, dialog, **TINY)
     assert preview.tokens > 10000 and 0 < preview.vocab_kept < preview.vocab_total
@@ -157,7 +174,7 @@ def test_train_through_the_progress_view(qtbot, corpus_dir, captured) -> None:  
     assert dialog.back_button.isEnabled() is False
     with qtbot.waitSignal(dialog.model_trained, timeout=TIMEOUT) as trained:
         pass
-    output = corpus_dir.parent / "corpus.model"  # next to the dropped folder
+    output = models_folder / "corpus.model"  # named after the dropped folder
     assert trained.args[0] == output and output.is_file()
     page = dialog.progress_page
     assert page.state == "finished" and page.bar.value() == page.bar.maximum()
@@ -217,7 +234,7 @@ def test_continue_training_shows_the_drift_report(qtbot, corpus_dir, base_model)
     wait_stopped(qtbot, dialog)
 
 
-def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir) -> None:  # type: ignore[no-untyped-def]
+def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir, models_folder) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, [corpus_dir])
     to_preview(qtbot, dialog, **{**TINY, "epochs": 400})
     asked: list[str] = []
@@ -231,7 +248,7 @@ def test_closing_while_training_asks_and_cancels(qtbot, corpus_dir) -> None:  # 
         dialog.close()
     wait_stopped(qtbot, dialog)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    assert not (corpus_dir.parent / "corpus.model").exists()
+    assert not (models_folder / "corpus.model").exists()
 
 
 def test_bad_settings_show_a_message_instead_of_training(qtbot, corpus_dir, captured) -> None:  # type: ignore[no-untyped-def]
@@ -251,9 +268,10 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
 
     from explorer.ui.main_window import MainWindow
     from explorer.ui.settings import open_settings
+    from explorer.ui.widgets.training_params import default_models_folder
 
     settings = open_settings()
-    settings.clear()
+    settings.clear()  # nothing remembered: models go to Documents/Word2Vec Explorer (a temp folder here)
     window = MainWindow(settings=settings)
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):
@@ -275,7 +293,7 @@ def test_drop_a_corpus_on_the_window_train_and_search(qtbot, corpus_dir, capture
         dialog.train_button.click()
     model = opened.args[0]
     assert window.current_model is model
-    assert model.info.path.resolve() == (corpus_dir / "sanguo.model").resolve()
+    assert model.info.path.resolve() == (default_models_folder() / "sanguo.model").resolve()
     assert len(dialog.progress_page.chart.losses) == 2
     panel = window.search_panel
     with qtbot.waitSignal(panel.results_shown, timeout=TIMEOUT):
@@ -368,7 +386,7 @@ def test_the_output_cannot_be_one_of_the_texts(qtbot, corpus_dir, captured) -> N
     asked: list[str] = []
     dialog.ask = lambda title, question: asked.append(title) is None
     dialog.train_button.click()
-    assert [m.level for m in captured] == ["error"] and "one of the files to train on" in captured[0].text
+    assert [m.level for m in captured] == ["error"] and "one of the files being read" in captured[0].text
     assert asked == [] and not dialog.training  # refused before the overwrite question, nothing started
     wait_stopped(qtbot, dialog)
     assert text.read_bytes() == before

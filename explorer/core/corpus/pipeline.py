@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import logging
 import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -23,6 +26,8 @@ from explorer.core.corpus.segment import (BUILTIN_STOPWORDS, SegmenterConfig, dr
                                           local_segmenter, segment_chunk)
 from explorer.core.errors import CorpusError, EmptyCorpus
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
+
+log = logging.getLogger(__name__)
 
 _CHUNK_CHARS = 64 * 1024           # ~0.2 s of jieba work: fine-grained enough for progress and cancel
 _PARALLEL_MIN_BYTES = 1 << 20      # below this, starting worker processes costs more than it saves
@@ -135,8 +140,7 @@ def segment_corpus(
         return corpus
     finally:
         if pool is not None:
-            pool.terminate()
-            pool.join()
+            stop_pool(pool)
 
 
 def _read_bytes(path: Path, what: str) -> bytes:
@@ -257,3 +261,37 @@ def _run_pool(pool: Any, workers: int, chunks: Iterator[_Chunk], out: IO[bytes],
     while pending:
         write_oldest()
     return sentences, tokens
+
+
+def stop_pool(pool: Any, timeout: float = 10.0) -> None:
+    """Terminate ``pool`` without the hang CPython's Pool.terminate can fall into.
+
+    Pool.terminate joins the thread that feeds tasks to the workers; when that thread is blocked writing a
+    large task into a pipe whose readers were just terminated, the join never returns (seen under load on a
+    cancelled segmentation). So terminate runs in a helper thread; if it has not finished in ``timeout``
+    seconds, the workers are killed and the parent's read end of the task pipe is closed, which makes the
+    blocked write fail and lets terminate finish.
+    """
+    stopper = threading.Thread(target=_terminate_and_join, args=(pool,), name="stop-segmentation-pool",
+                               daemon=True)
+    stopper.start()
+    stopper.join(timeout)
+    if not stopper.is_alive():
+        return
+    log.warning("segmentation workers did not stop within %.0f s; closing their task pipe", timeout)
+    for process in list(getattr(pool, "_pool", [])):
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    reader = getattr(getattr(pool, "_inqueue", None), "_reader", None)
+    if reader is not None:
+        with contextlib.suppress(OSError):
+            reader.close()
+    stopper.join(timeout)
+
+
+def _terminate_and_join(pool: Any) -> None:
+    try:
+        pool.terminate()
+        pool.join()
+    except (OSError, ValueError) as err:  # the pipe closed under it by stop_pool: the workers are gone anyway
+        log.debug("segmentation pool stopped with %s", err)

@@ -26,6 +26,7 @@ from explorer.core.io.c_format import (
     parse_header,
     release_tail,
 )
+from explorer.core.io.checks import check_claim, content_limit
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
 _BLOCK = 8 << 20  # bytes read per step: big enough to amortise Python overhead, small for peak memory
@@ -44,10 +45,12 @@ def read_c_binary(path: Path, report: Reporter = null_reporter, cancel: CancelTo
         with open(path, "rb") as f:
             n, dims, head = parse_header(f, path)
         header_len = len(_read_first(path, 4096)) - len(head)
+        check_claim(path, n, dims, os.path.getsize(path) - header_len, "binary")
         out, words = _read_binary_in_place(path, header_len, n, dims, report, cancel)
     else:
         with open_compressed(path, compression) as f:
             n, dims, head = parse_header(f, path)
+            check_claim(path, n, dims, content_limit(path, compression), "binary")
             out, words = _read_binary_blocks(f, path, head, n, dims, report, cancel)
     keys, replaced = _decode_binary_words(words, n)
     if sys.byteorder != "little":
@@ -100,7 +103,9 @@ def _read_binary_in_place(path: Path, header_len: int, n: int, dims: int, report
     """
     rec = dims * 4
     size = os.path.getsize(path) - header_len
-    region = new_region(max(size, n * rec, 1))
+    # A complete file holds all n vectors, so its size bounds the matrix; a header claiming more than the
+    # file holds then ends in "incomplete" at the word where the data stops, with nothing more allocated.
+    region = new_region(max(size, 1))
     view = memoryview(region)
     ready: queue.Queue[int | BaseException | None] = queue.Queue()
     stop = threading.Event()
@@ -179,11 +184,18 @@ def _read_binary_in_place(path: Path, header_len: int, n: int, dims: int, report
 
 def _read_binary_blocks(f: IO[bytes], path: Path, head: bytes, n: int, dims: int, report: Reporter,
                         cancel: CancelToken | None) -> tuple[np.ndarray, list[bytes | list[bytes]]]:
-    """Read a (decompressing) stream block by block into one reused buffer, copying each vector out."""
+    """Read a (decompressing) stream block by block into one reused buffer, copying each vector out.
+
+    A compressed file's header cannot be checked against its size (bz2 expands up to ~900,000:1), so
+    memory follows the data that actually arrives: the matrix doubles as rows come in, and the buffer
+    grows only while it is full of data without one complete record. A lying header then costs at most
+    twice the real content, never what it claims.
+    """
     rec = dims * 4
-    out = new_matrix(n, dims)
-    flat = memoryview(cast(Any, out)).cast("B")
-    buf = bytearray(max(_BLOCK, 4 * (rec + 1024), len(head)))
+    rows = 0  # the matrix is made when the first complete record has arrived, and grows from there
+    out = new_matrix(0, dims)
+    flat = _bytes_of(out)
+    buf = bytearray(max(_BLOCK, len(head)))
     view = memoryview(buf)
     buf[: len(head)] = head
     have = len(head)
@@ -207,6 +219,13 @@ def _read_binary_blocks(f: IO[bytes], path: Path, head: bytes, n: int, dims: int
             sp = find(b" ", pos, have)
             if sp < 0 or sp >= limit:
                 break
+            if o + rec > len(flat):  # the matrix is full: double it (capped at the header's count)
+                flat.release()
+                rows = min(n, max(2 * rows, _BLOCK // rec, 1))
+                grown = new_matrix(rows, dims)
+                grown[:i] = out[:i]
+                out = grown
+                flat = _bytes_of(out)
             append(bytes(view[pos:sp]))
             pos = sp + 1 + rec
             flat[o:o + rec] = view[sp + 1:pos]
@@ -215,7 +234,12 @@ def _read_binary_blocks(f: IO[bytes], path: Path, head: bytes, n: int, dims: int
         if i == i0:
             if eof:
                 raise _truncated_at(path, i, n)
-            raise _misaligned(path, dims)  # a whole buffer without one complete record
+            if len(buf) >= 4 * (rec + 1024):
+                raise _misaligned(path, dims)  # a whole buffer without one complete record
+            view.release()  # a record longer than the buffer, and more data to come: make room for it
+            buf.extend(bytes(len(buf)))
+            view = memoryview(buf)
+            continue
         _words_of_block(words, blocks, path, dims)
         buf[: have - pos] = view[pos:have]  # keep the unread tail at the front
         have -= pos
@@ -227,6 +251,11 @@ def _read_binary_blocks(f: IO[bytes], path: Path, head: bytes, n: int, dims: int
     flat.release()
     _check_tail(path, tail, n, dims)
     return out, blocks
+
+
+def _bytes_of(matrix: np.ndarray) -> memoryview:
+    """The matrix's memory as bytes (also for a matrix with no rows, which memoryview.cast refuses)."""
+    return memoryview(cast(Any, matrix.reshape(-1).view(np.uint8)))
 
 
 def _decode_binary_words(blocks: list[bytes | list[bytes]], n: int) -> tuple[list[str], int]:

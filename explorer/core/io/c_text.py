@@ -40,6 +40,7 @@ from explorer.core.io.c_format import (
     new_matrix,
     parse_header,
 )
+from explorer.core.io.checks import check_claim, content_limit
 from explorer.core.io.sniff import HEADER_RE, numbers_on_line, read_head
 from explorer.core.tasks import CancelToken, Reporter, null_reporter
 
@@ -210,6 +211,12 @@ def _read_text_range(f: IO[bytes], limit: int | None, dims: int, rows: int, path
 
 def _count_lines(path: Path, compression: str | None, start: int = 0, end: int | None = None) -> int:
     """Lines in the byte range (a last line without its newline counts too)."""
+    return _count_lines_and_end(path, compression, start, end)[0]
+
+
+def _count_lines_and_end(path: Path, compression: str | None, start: int = 0,
+                         end: int | None = None) -> tuple[int, bool]:
+    """Lines in the byte range, and whether the last one ends with a newline."""
     count = 0
     last = b"\n"
     with open_compressed(path, compression) as f:
@@ -224,7 +231,7 @@ def _count_lines(path: Path, compression: str | None, start: int = 0, end: int |
                 left -= len(block)
             count += int(np.count_nonzero(np.frombuffer(block, np.uint8) == 10))  # 5x bytes.count
             last = block[-1:]
-    return count + (last != b"\n")
+    return count + (last != b"\n"), last == b"\n"
 
 
 def _line_start_after(path: Path, offset: int) -> int:
@@ -395,6 +402,19 @@ def _parallel_text_possible(path: Path, compression: str | None) -> bool:
             and bool(sys.executable) and _text_workers() > 1)
 
 
+def _check_first_line(path: Path, compression: str | None, dims: int) -> None:
+    """The first vector line has the header's number of values (read with a bounded readline, so a header
+    claiming billions of dimensions costs nothing before it is refused)."""
+    with open_compressed(path, compression) as f:
+        f.readline(1 << 16)
+        line = f.readline(min(dims, 1 << 24) * 64 + 4096)
+    got = len(line.rstrip(b"\r\n ").split(b" ")) - 1
+    if line.strip() and got != dims:
+        raise DimensionMismatch(
+            f"{path.name} says its vectors have {dims:,} dimensions, but line 1 has {got:,} numbers.",
+            "The header and the data disagree; the file is damaged or was edited.")
+
+
 def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToken | None = None,
                 compression: str | None = None, header: bool = True, parallel: bool | None = None) -> RawVectors:
     """Read the C word2vec text format, with or without its "words dimensions" header line.
@@ -402,11 +422,17 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
     Large uncompressed files are parsed by one worker process per core (``parallel=None`` decides by
     size; frozen builds and Windows read in this process).
     """
+    warnings: list[str] = []
     if header:
         with open_compressed(path, compression) as f:
             n, dims, _ = parse_header(f, path)
         m = HEADER_RE.match(read_head(path, 4096))
         body_start = m.end() if m else 0
+        # Per number a line holds at least a space and a digit: checked before anything is allocated.
+        limit = content_limit(path, compression)
+        check_claim(path, n, dims, None if limit is None else limit - body_start, "text")
+        if n:
+            _check_first_line(path, compression, dims)
     else:
         with open_compressed(path, compression) as f:
             first = f.readline()
@@ -414,20 +440,34 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
         if not dims:
             raise UnknownModelFormat(f"{path.name} is not a word2vec text file.",
                                      "Check that it is a word2vec model file.")
-        n = _count_lines(path, compression)
+        n, complete = _count_lines_and_end(path, compression)
         body_start = 0
+        if not complete:
+            # Without a header nothing says how long the file should be; a missing final line end is the
+            # one sign that it was cut short.
+            warnings.append(f"the last line of {path.name} has no line end: the file may have been cut short")
     if parallel is None:
         parallel = os.path.getsize(path) >= _TEXT_PARALLEL_MIN
-    if parallel and _parallel_text_possible(path, compression):
+    # The parallel reader allocates the whole matrix up front: only when the file can hold what the header
+    # says (a line per word, at least a space and a digit per number).
+    plausible = n * (2 * dims + 1) <= os.path.getsize(path) - body_start
+    if parallel and plausible and _parallel_text_possible(path, compression):
         got = _read_text_in_processes(path, body_start, n, dims, report, cancel)
         if got is not None:
             out, blob = got
             keys, replaced = decode_joined_words(blob.replace(b"\r", b"") if b"\r" in blob else blob, n)
             report(n, n, "Reading vectors")
-            return RawVectors(keys, out, (n, dims) if header else None, replaced, [], compression)
-    out = new_matrix(n, dims)
+            return RawVectors(keys, out, (n, dims) if header else None, replaced, warnings, compression)
+    # Rows are allocated as they arrive (doubling), not all at once from the header: a compressed file's
+    # header cannot be checked against its size.
+    out = new_matrix(min(n, max(1, (8 << 20) // (4 * dims))), dims)
 
     def emit(row: int, block: np.ndarray) -> None:
+        nonlocal out
+        if row + len(block) > len(out):
+            grown = new_matrix(min(n, max(row + len(block), 2 * len(out))), dims)
+            grown[:row] = out[:row]
+            out = grown
         out[row:row + len(block)] = block
         report(row + len(block), n, "Reading vectors")
         if cancel is not None:
@@ -442,9 +482,9 @@ def read_c_text(path: Path, report: Reporter = null_reporter, cancel: CancelToke
             raise TruncatedModelFile(
                 f"{path.name} says it has {n:,} words but only {row:,} lines were found: it is incomplete.",
                 "Download it again (the download was probably interrupted).")
-        out = out[:row]
+    out = out[:row]
     keys, replaced = decode_joined_words(blob.replace(b"\r", b"") if b"\r" in blob else blob, row)
-    return RawVectors(keys, out, (n, dims) if header else None, replaced, [], compression)
+    return RawVectors(keys, out, (n, dims) if header else None, replaced, warnings, compression)
 
 
 def write_c_text(out: Path, keys: Sequence[str], vectors: np.ndarray, report: Reporter = null_reporter) -> None:

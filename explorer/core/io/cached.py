@@ -63,5 +63,5 @@ def load_model(path: Path, ident: str, parts: list[Path]) -> LoadedModel | None:
     kw["replaced_bytes"] = kw["replaced_bytes"] or 0
     kw["has_counts"] = bool(kw["has_counts"])
     info = ModelInfo(path=path, vocab_size=len(hit.keys), dims=int(kv.vector_size), files=tuple(parts),
-                     from_cache=True, **kw)
+                     from_cache=True, cache_key=ident, **kw)
     return LoadedModel(wv=kv, info=info, syn1=syn1, syn1neg=a.get("syn1neg"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import pickletools
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -12,12 +14,22 @@ from typing import Any, Callable
 import numpy as np
 
 from explorer.core.errors import (
+    DimensionMismatch,
     MissingSidecarFile,
     TruncatedModelFile,
     UnknownModelFormat,
     UnsafePickle,
 )
 from explorer.core.fsutil import compression_of, open_compressed
+from explorer.core.io.checks import (
+    check_huffman,
+    check_npy_header,
+    check_output_layer,
+    check_vectors,
+    read_npy_header,
+    reading,
+    require_regular_file,
+)
 from explorer.core.io.pickles import NOT_WORD2VEC, Holder, SafeArray, restricted_loads
 
 
@@ -50,31 +62,10 @@ MMAP_MIN_BYTES = 32 << 20
 
 def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarray:
     """A sidecar .npy: never with pickles inside, memory-mapped when large, checked for truncation."""
-    if not path.exists():
-        raise MissingSidecarFile(path, model_path)
-    size = path.stat().st_size
+    size = require_regular_file(path, model_path)
     with open(path, "rb") as f:
-        try:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-        except ValueError:
-            if size == 0:
-                raise TruncatedModelFile(f"{path.name} is empty.",
-                                         f"Copy {path.name} again from where the model came from.") from None
-            raise TruncatedModelFile(f"{path.name} is not a complete numpy array file.",
-                                     f"Copy {path.name} again from where the model came from.") from None
-        offset = f.tell()
-    if dtype.hasobject:
-        raise UnsafePickle(f"{path.name} holds Python objects instead of numbers, refused; nothing was run.",
-                           "Real word2vec models store plain numbers in their .npy files.")
-    need = offset + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if size < need:
-        raise TruncatedModelFile(
-            f"{path.name} is incomplete: it should be {need:,} bytes but is {size:,}.",
-            f"Copy {path.name} again from where the model came from (the copy was probably interrupted).")
+        shape, dtype, offset = read_npy_header(f, path, size)
+    check_npy_header(path, shape, dtype, offset, size)
     use_mmap = size >= MMAP_MIN_BYTES if mmap is None else mmap
     try:
         return np.load(path, mmap_mode="r" if use_mmap else None, allow_pickle=False)
@@ -84,10 +75,18 @@ def load_npy(path: Path, model_path: Path, mmap: bool | None = None) -> np.ndarr
 
 
 def _load_npz(path: Path, model_path: Path) -> np.ndarray:
-    if not path.exists():
-        raise MissingSidecarFile(path, model_path)
-    with np.load(path, allow_pickle=False) as z:
-        return np.asarray(z["val"])
+    require_regular_file(path, model_path)
+    with reading(path), zipfile.ZipFile(path) as z:
+        try:
+            member = z.getinfo("val.npy")
+        except KeyError:
+            raise UnknownModelFormat(f"{path.name} does not hold the array a gensim model stores there.",
+                                     f"Copy {path.name} again from where the model came from.") from None
+        with z.open(member) as f:  # the header's shape must fit in the member's real size before numpy allocates
+            shape, dtype, offset = read_npy_header(f, path, member.file_size)
+            check_npy_header(path, shape, dtype, offset, member.file_size)
+        with np.load(path, allow_pickle=False) as npz:
+            return np.asarray(npz["val"])
 
 
 # Training bookkeeping that can be rebuilt; a missing copy is not worth refusing the model for.
@@ -106,7 +105,7 @@ def _attach_sidecars(obj: Any, prefix: str, model_path: Path, compressed: bool, 
     for attrib in d.get("__numpys", []) or []:
         attrib = str(attrib)
         p = Path(f"{prefix}.{attrib}.{'npz' if compressed else 'npy'}")
-        if attrib in _OPTIONAL_ARRAYS and not p.exists():
+        if attrib in _OPTIONAL_ARRAYS and not os.path.lexists(p):
             d[attrib] = None
             warnings.append(f"{p.name} is missing; it is not needed to use the vectors")
             continue
@@ -182,11 +181,21 @@ def _as_str_list(keys_obj: Any) -> list[str]:
     return [k.decode("utf-8", "replace") if isinstance(k, bytes) else str(k) for k in keys_obj]
 
 
+def _index_matches(key_to_index: dict[Any, Any], keys: list[str]) -> bool:
+    """Whether the file's word -> row index agrees with its word list, entry by entry (a damaged entry would
+    send a word's queries to another word's vector). gensim builds the dict in row order, so two list
+    comparisons at C speed check it all (about 50 ms for 3 million words); any other order is rebuilt."""
+    return len(key_to_index) == len(keys) and list(key_to_index.values()) == list(range(len(keys))) \
+        and list(key_to_index) == keys
+
+
 def _open_pickle_stream(path: Path) -> tuple[bytes, bool]:
-    with open(path, "rb") as f:
-        compression = compression_of(f.read(3))
-    with open_compressed(path, compression) as f:
-        return f.read(), compression is not None
+    require_regular_file(path)
+    with reading(path):
+        with open(path, "rb") as f:
+            compression = compression_of(f.read(3))
+        with open_compressed(path, compression) as f:
+            return f.read(), compression is not None
 
 
 def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> PickleState:
@@ -195,12 +204,15 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     pyver = _python_version_of(data)
     try:
         top = restricted_loads(data)
-    except UnsafePickle:
-        raise
+    except UnsafePickle as err:
+        if path.name in err.message:
+            raise
+        raise UnsafePickle(f"{path.name}: {err.message}", err.hint) from err
     except (pickle.UnpicklingError, EOFError) as err:
         raise TruncatedModelFile(f"{path.name} is an incomplete or damaged gensim model ({err}).",
                                  "Download it again; the copy you have was probably cut short.") from None
-    except (AttributeError, TypeError, ValueError, IndexError, KeyError, MemoryError) as err:
+    except (AttributeError, TypeError, ValueError, IndexError, KeyError, MemoryError, OverflowError, RecursionError,
+            UnicodeError, SyntaxError) as err:
         raise UnknownModelFormat(f"{path.name} is a Python pickle but not a word2vec model gensim wrote ({err}).",
                                  "Open a gensim Word2Vec/KeyedVectors file, or a word2vec .bin/.txt file.") from None
     del data
@@ -211,6 +223,13 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     if short in NOT_WORD2VEC:
         raise UnknownModelFormat(f"{path.name} is a gensim {short} model, not a word2vec model.",
                                  "Word2Vec Explorer opens Word2Vec models and KeyedVectors.")
+    # Everything below interprets untrusted structure: any junk in it ends as a typed error naming the file.
+    with reading(path):
+        return _read_state(top, short, path, compressed, pyver, check)
+
+
+def _read_state(top: Holder, short: str, path: Path, compressed: bool, pyver: int,
+                check: Callable[[], None] | None) -> PickleState:
     files = [path]
     warnings: list[str] = []
     _attach_sidecars(top, str(path), path, compressed, files, warnings)
@@ -224,8 +243,10 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
     if vectors is None:
         raise UnknownModelFormat(f"{path.name} is a gensim {short} without word vectors.",
                                  "Open a trained Word2Vec model or KeyedVectors.")
-    if vectors.dtype != np.float32:
-        vectors = vectors.astype(np.float32)
+    declared = _get(holder_of_vectors, "vector_size")
+    if declared is None and not is_kv:
+        declared = _get(top, "vector_size", "layer1_size")
+    vectors = check_vectors(path, vectors, declared)
     keys_obj = _get(holder_of_vectors, "index_to_key", "index2word", "index2entity")
     vocab = _get(holder_of_vectors, "vocab")
     k2i = _get(holder_of_vectors, "key_to_index")
@@ -295,22 +316,23 @@ def read_gensim_pickle(path: Path, check: Callable[[], None] | None = None) -> P
             syn1 = None
         if not params.get("negative"):
             syn1neg = None
-    for arr_name, arr in (("syn1", syn1), ("syn1neg", syn1neg)):
-        if arr is not None and arr.shape[0] != len(keys):
-            warnings.append(f"{arr_name} has {arr.shape[0]} rows for {len(keys)} words; ignored")
-            if arr_name == "syn1":
-                syn1 = None
-            else:
-                syn1neg = None
+    n, dims = len(keys), int(vectors.shape[1])
+    syn1 = check_output_layer(path, "syn1", syn1, n, dims)
+    syn1neg = check_output_layer(path, "syn1neg", syn1neg, n, dims)
+    if counts is not None and (counts.ndim != 1 or len(counts) != n or (n and counts.min() < 0)):
+        raise UnknownModelFormat(f"{path.name} stores {counts.size:,} word counts for {n:,} words, or a negative one.",
+                                 "The model's files do not belong together or one of them is damaged.")
     if syn1 is not None and codes is None:
         warnings.append("the model uses hierarchical softmax but stores no Huffman codes; syn1 ignored")
         syn1 = None
+    if syn1 is not None and codes is not None and points is not None:
+        check_huffman(path, codes, points, n, len(syn1))
     return PickleState(
         kind="kv" if is_kv else "full", keys=keys, vectors=vectors, counts=counts,
         syn1=syn1, syn1neg=syn1neg, codes=codes, points=points, params=params,
         generation=_generation(top, wv), python_pickle=pyver, files=files, warnings=warnings,
         top_class=top.qualname,
-        key_to_index=k2i if isinstance(k2i, dict) and len(k2i) == len(keys) else None,
+        key_to_index=k2i if isinstance(k2i, dict) and _index_matches(k2i, keys) else None,
     )
 
 

@@ -38,6 +38,7 @@ class ModelInfo:
     files: tuple[Path, ...] = ()  # every file that makes up the model
     replaced_bytes: int = 0  # undecodable bytes in words that were replaced
     from_cache: bool = False
+    cache_key: str | None = None  # its reopen-cache entry (being written, or read): the query layer keeps files there
     warnings: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -6,6 +6,8 @@ file's content, never from its name.
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from explorer.core.errors import (
 )
 from explorer.core.fsutil import compression_of, glob_escape
 from explorer.core.io import gensim_pickle
+from explorer.core.io.checks import reading, require_regular_file
 from explorer.core.io.c_binary import read_c_binary
 from explorer.core.io.c_text import read_c_text
 from explorer.core.io.cached import load_model as _from_cache, store_model as _store_cache
@@ -47,6 +50,13 @@ def open_model(
 ) -> LoadedModel:
     """Open any supported model file. Raises an explorer.core.errors.ModelFileError subclass on bad input."""
     path = Path(path)
+    # Low-level errors on damaged bytes (broken streams, EOF, permission, a link loop) become typed errors
+    # naming the file; only regular files are read at all (a FIFO would block forever).
+    with reading(path):
+        return _open_model(path, report, cancel, use_cache)
+
+
+def _open_model(path: Path, report: Reporter, cancel: CancelToken | None, use_cache: bool) -> LoadedModel:
     kind, compression = _detect(path)
     report(0, 1, "Opening")
     if kind == "gensim-pickle":
@@ -88,11 +98,10 @@ _ARCHIVES = (
 
 def _detect(path: Path) -> tuple[str, str | None]:
     """(kind, compression) from the file's first bytes; raises the matching ModelFileError otherwise."""
-    if not path.exists():
+    if not os.path.lexists(path):
         raise ModelFileNotFound(f"There is no file {path.name} in {path.parent}.",
                                 "Check the name and the folder, then open it again.")
-    if path.is_dir():
-        raise ModelFileNotFound(f"{path} is a folder, not a model file.", "Choose the model file inside it.")
+    require_regular_file(path)
     with open(path, "rb") as f:
         raw = f.read(8192)
     if not raw:
@@ -146,7 +155,7 @@ def _open_c(path: Path, kind: str, compression: str | None, report: Reporter, ca
     label = _FORMAT_LABELS[kind] + {"gzip": ", gzip-compressed", "bz2": ", bz2-compressed"}.get(compression or "", "")
     info = ModelInfo(path=path, format=kind, format_label=label, vocab_size=len(kv.index_to_key),
                      dims=int(kv.vector_size), compression=compression, files=(path,),
-                     replaced_bytes=raw.replaced_bytes, warnings=tuple(warnings))
+                     replaced_bytes=raw.replaced_bytes, warnings=tuple(warnings), cache_key=ident)
     model = LoadedModel(wv=kv, info=info)
     if ident is not None:
         _store_cache(ident, model)
@@ -158,7 +167,7 @@ def _open_pickle(path: Path, report: Reporter, cancel: CancelToken | None, use_c
     siblings = sorted(p for p in path.parent.glob(glob_escape(path.name) + ".*") if p.suffix in (".npy", ".npz"))
     parts = [path, *siblings]
     ident = None
-    total = sum(p.stat().st_size for p in parts)
+    total = sum(require_regular_file(p, path) for p in parts)
     # Even with memory-mapped sidecars, unpickling a large vocabulary costs more than reading the cache.
     if use_cache and total >= reopen_cache.CACHE_MIN_BYTES:
         ident = file_identity(parts)
@@ -201,7 +210,7 @@ def _open_pickle(path: Path, report: Reporter, cancel: CancelToken | None, use_c
         sample=_float(p.get("sample")), epochs=_int(p.get("epochs")), alpha=_float(p.get("alpha")),
         corpus_words=_int(p.get("corpus_total_words")) or None, corpus_count=_int(p.get("corpus_count")) or None,
         has_counts=has_counts, files=tuple(state.files), warnings=tuple(warnings),
-        extra={"params": dict(p), "class": state.top_class},
+        extra={"params": dict(p), "class": state.top_class}, cache_key=ident,
     )
     model = LoadedModel(wv=kv, info=info, syn1=syn1, syn1neg=syn1neg)
     if ident is not None:

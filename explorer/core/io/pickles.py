@@ -10,12 +10,21 @@ from __future__ import annotations
 import collections
 import io
 import pickle
+import pickletools
+import struct
 from typing import IO, Any
 
 import numpy as np
 
 from explorer.core.errors import (
     UnsafePickle,
+)
+from explorer.core.io.checks import (
+    bounded_bytes,
+    bounded_ndarray_new,
+    check_array_size,
+    check_dtype_size,
+    pickle_budget,
 )
 
 # --- inert stand-ins for gensim classes ---------------------------------------------------------
@@ -90,8 +99,9 @@ class SafeArray(np.ndarray):
 
 
 def _reconstruct(subtype: Any, shape: Any, dtype: Any) -> np.ndarray:
-    if subtype is not np.ndarray and subtype is not SafeArray:
+    if subtype is not np.ndarray and subtype is not SafeArray and subtype is not bounded_ndarray_new:
         raise UnsafePickle("This file contains code (an unexpected array type), refused; nothing was run.")
+    check_array_size(shape, dtype)  # numpy pickles ask for shape (0,) here; the data comes with the state
     return np.ndarray.__new__(SafeArray, shape, dtype)
 
 
@@ -110,7 +120,7 @@ def _encode(text: Any, encoding: str = "latin1") -> bytes:
 
 def _dtype(obj: Any, align: Any = False, copy: Any = False) -> np.dtype:
     dt = np.dtype(obj, align=bool(align), copy=bool(copy))
-    return dt
+    return check_dtype_size(dt)  # a sub-array type such as ("f4", (10**9,)) is 4 GB per element
 
 
 def _reconstructor(cls: Any, base: Any, state: Any) -> Any:
@@ -140,14 +150,15 @@ _SAFE: dict[tuple[str, str], Any] = {
     ("__builtin__", "hash"): hash, ("builtins", "hash"): hash,
     ("__builtin__", "set"): set, ("builtins", "set"): set,
     ("__builtin__", "frozenset"): frozenset, ("builtins", "frozenset"): frozenset,
-    ("__builtin__", "bytearray"): bytearray, ("builtins", "bytearray"): bytearray,
-    ("builtins", "bytes"): bytes,
+    # bytearray(4_500_000_000) is 34 bytes of pickle: sizes are held to the pickle's own size.
+    ("__builtin__", "bytearray"): bounded_bytes(bytearray), ("builtins", "bytearray"): bounded_bytes(bytearray),
+    ("builtins", "bytes"): bounded_bytes(bytes),
     ("__builtin__", "list"): list, ("builtins", "list"): list,
     ("__builtin__", "dict"): dict, ("builtins", "dict"): dict,
     ("__builtin__", "tuple"): tuple, ("builtins", "tuple"): tuple,
     ("_codecs", "encode"): _encode,
     ("copy_reg", "_reconstructor"): _reconstructor, ("copyreg", "_reconstructor"): _reconstructor,
-    ("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): _dtype,
+    ("numpy", "ndarray"): bounded_ndarray_new, ("numpy", "dtype"): _dtype,
     ("numpy.core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy._core.multiarray", "_reconstruct"): _reconstruct,
     ("numpy.core.multiarray", "scalar"): _scalar, ("numpy._core.multiarray", "scalar"): _scalar,
@@ -187,7 +198,71 @@ class RestrictedUnpickler(pickle.Unpickler):
 
 
 def restricted_loads(data: bytes) -> Any:
-    return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+    check_opcode_sizes(data)
+    with pickle_budget(len(data)):
+        return RestrictedUnpickler(io.BytesIO(data), encoding="latin1").load()
+
+
+def _arg_sizes() -> dict[int, int]:
+    """Per opcode byte: its argument's fixed size, or a negative code for how the size is found."""
+    kinds = {pickletools.UP_TO_NEWLINE: -1, pickletools.TAKEN_FROM_ARGUMENT1: -2,
+             pickletools.TAKEN_FROM_ARGUMENT4: -3, pickletools.TAKEN_FROM_ARGUMENT4U: -3,
+             pickletools.TAKEN_FROM_ARGUMENT8U: -4}
+    return {op.code.encode("latin1")[0]: 0 if op.arg is None else (op.arg.n if op.arg.n >= 0 else kinds[op.arg.n])
+            for op in pickletools.opcodes}
+
+
+_ARG_SIZES = _arg_sizes()
+_TWO_LINES = {ord("c"), ord("i")}  # GLOBAL and INST: module and name on two lines
+_LONG_BINPUT, _STOP = ord("r"), ord(".")
+
+
+def check_opcode_sizes(data: bytes) -> None:
+    """Refuse opcodes that make CPython's C unpickler allocate from a number in the file before reading.
+
+    A LONG_BINPUT index sizes the memo (index x 16 bytes, all written), and a length-prefixed string,
+    bytes or long reserves its length: 9 bytes can ask for gigabytes. No index or length can honestly
+    exceed the pickle's own size. One pass over the opcodes (about 0.3 us each, 20 ms for the demo model);
+    anything else that is malformed is left for the unpickler to report.
+    """
+    n = len(data)
+    sizes, find, unpack_from = _ARG_SIZES, data.find, struct.unpack_from
+    pos = 0
+    try:
+        while pos < n:
+            code = data[pos]
+            pos += 1
+            k = sizes.get(code)
+            if k is None:
+                return
+            if k > 0:
+                if code == _LONG_BINPUT and unpack_from("<I", data, pos)[0] > n:
+                    raise _oversized("a memo index", unpack_from("<I", data, pos)[0])
+                pos += k
+            elif k == 0:
+                if code == _STOP:
+                    return
+            elif k == -1:
+                pos = find(b"\n", pos) + 1
+                if pos and code in _TWO_LINES:
+                    pos = find(b"\n", pos) + 1
+                if not pos:
+                    return
+            elif k == -2:
+                pos += 1 + data[pos]
+            else:
+                width = 4 if k == -3 else 8
+                length = unpack_from("<I" if width == 4 else "<Q", data, pos)[0]
+                if length > n:
+                    raise _oversized("a string or number", length)
+                pos += width + length
+    except (struct.error, IndexError):
+        return  # cut short: the unpickler says so
+
+
+def _oversized(what: str, size: int) -> UnsafePickle:
+    return UnsafePickle(f"This file declares {what} of {size:,}, far beyond its own size; refused.",
+                        "A real model never does this: the file is damaged or was made to exhaust memory.")
 
 
 def restricted_load(f: IO[bytes]) -> Any:

@@ -7,6 +7,7 @@ second. bench/bench_open.py measures the reopen against gensim.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -15,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,6 +208,9 @@ def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
     if not background:
         _write_cache(key, keys, arrays, meta, sources)
         return
+    if DEFER_WRITES:
+        _deferred.append(functools.partial(_write_cache, key, list(keys), arrays, meta, list(sources)))
+        return
     t = threading.Thread(target=_write_cache, args=(key, list(keys), arrays, meta, list(sources)),
                          name="w2v-cache-writer")
     t.start()  # not a daemon: the interpreter waits for it at exit, so entries are never half-written
@@ -214,5 +218,100 @@ def store_cached(key: str, keys: Sequence[str], arrays: dict[str, np.ndarray], m
 
 
 def wait_for_cache_writes() -> None:
+    """Finish every write this process started or deferred."""
+    while _deferred:
+        _deferred.pop(0)()
     while _pending:
         _pending.pop().join()
+
+
+# A command-line run (explorer.cli) defers its writes to the end and leaves them to a detached process, so
+# it exits as soon as it has answered instead of waiting for a few hundred MB to reach the disk.
+DEFER_WRITES = False
+_deferred: list[Callable[[], None]] = []
+
+
+def detach_cache_writes() -> None:
+    """Finish the deferred writes in a child process that outlives this one (Linux), else here and now."""
+    if not _deferred:
+        return
+    if not sys.platform.startswith("linux"):
+        wait_for_cache_writes()  # fork without exec is unsafe with the system libraries of macOS
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        wait_for_cache_writes()
+        return
+    if pid:
+        _deferred.clear()  # the child writes them
+        return
+    try:  # the child: no terminal, no pipes of the caller (a `| head` reader sees the end), low priority
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        os.nice(10)
+        while _deferred:
+            _deferred.pop(0)()  # each write logs and swallows its own errors
+    finally:
+        os._exit(0)
+
+
+# --- files other layers keep with an entry (the query layer's row norms and search index) -------------
+_DERIVED = "derived"
+
+
+def derived_folder(key: str, name: str) -> Path | None:
+    """The folder ``name`` that :func:`store_derived` kept with entry ``key``, or None when there is none."""
+    folder = cache_root() / key / _DERIVED / name
+    return folder if folder.is_dir() else None
+
+
+def store_derived(key: str, name: str, write: Callable[[Path], None], background: bool = True) -> None:
+    """Keep files computed from entry ``key``'s vectors inside the entry, as the folder ``name``.
+
+    ``write(folder)`` fills an empty temporary folder; the folder then appears whole or not at all. On a
+    background thread by default, which first lets this process's pending entry writes finish. Nothing is
+    kept when the entry does not exist (a model too small to cache, a failed write) or already has ``name``.
+    Whatever removes the entry (a changed source file, eviction) removes these with it.
+    """
+    if not background:
+        _write_derived(key, name, write)
+        return
+    if DEFER_WRITES:
+        _deferred.append(functools.partial(_write_derived, key, name, write))
+        return
+    t = threading.Thread(target=_write_derived, args=(key, name, write), name="w2v-cache-derived")
+    t.start()  # not a daemon, like the entry writes: the interpreter waits for it at exit
+    _pending.append(t)
+
+
+def _write_derived(key: str, name: str, write: Callable[[Path], None]) -> None:
+    for t in list(_pending):  # noqa: PERF101 - a copy: other threads append while this one waits
+        if t is not threading.current_thread() and t.name == "w2v-cache-writer":
+            t.join()
+    entry = cache_root() / key
+    final = entry / _DERIVED / name
+    if not (entry / "meta.json").is_file() or final.exists():
+        return
+    tmp: Path | None = None
+    try:
+        _lower_thread_priority()
+        final.parent.mkdir(exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{name}{fsutil.TEMP_MARK}{os.getpid()}-", dir=str(final.parent)))
+        write(tmp)
+        for part in tmp.iterdir():
+            fsutil.fsync_path(part)  # a file cut short by a crash must not be memory-mapped later
+        try:
+            fsutil.replace(tmp, final)
+        except OSError:
+            pass  # another process won the race; its folder is equivalent
+        usercache.enforce_limit(keep=[entry])  # the entry grew (a search index is a quarter of the vectors)
+    except Exception as err:  # noqa: BLE001 - like the entry itself, these only save time
+        log.warning("could not keep %s with the model cache entry %s: %s", name, entry, err)
+    finally:
+        if tmp is not None and tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)

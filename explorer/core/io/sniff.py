@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 
 from explorer.core.fsutil import compression_of, open_compressed
@@ -20,7 +21,7 @@ def read_head(path: Path, nbytes: int = 8192) -> bytes:
     try:
         with open_compressed(path, comp) as f:
             return f.read(nbytes)
-    except (OSError, EOFError, ValueError):
+    except (OSError, EOFError, ValueError, zlib.error):  # a damaged stream: the caller says so
         return b""
 
 

@@ -1,12 +1,14 @@
 """Questions asked of a loaded model: neighbours, analogies, similarity, odd one out, related words, keywords.
 
 Every function takes a LoadedModel and returns frozen dataclasses of plain data, so results can cross threads.
-Scores match gensim 4 (`most_similar`, `most_similar_cosmul`, `similarity`, `doesnt_match`); neighbour search at
-large vocabularies uses an int8 candidate scan (faiss) with an exact float32 re-rank that is provably complete.
+Scores match gensim 4 (`most_similar`, `most_similar_cosmul`, `similarity`, `doesnt_match`). A one-shot query
+scans the matrix exactly, as gensim does; once ``prepare`` has built (or mapped) the int8 candidate index
+(faiss), queries on large vocabularies use it with an exact float32 re-rank that is provably complete.
 
 Modules: results (the dataclasses), vocab (completion, suggestions, phrase segmentation), scoring (gensim's
 formulas), search (neighbours, prepare), int8_index, batch (many words at once), analogy (analogy,
-similarity, odd one out), output_layer (related words, keywords), memo (per-model built-once values).
+similarity, odd one out), output_layer (related words, keywords), memo (per-model built-once values),
+stored (row norms and the index kept with the reopen cache).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from explorer.core.query.scoring import (
 )
 from explorer.core.query.search import top_k
 from explorer.core.query.vocab import index_of
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 if TYPE_CHECKING:
     from explorer.core.io import LoadedModel
@@ -75,7 +75,7 @@ def batch_neighbour_indices(model: LoadedModel, indices: Sequence[int] | np.ndar
             merge_block(block, s, top_s, top_i, keep, first=(s == 0),
                          mask=mask_buf if e - s == _BLOCK_ROWS else None)
             done += (e - s) * mq
-            report(done, end * m, "Finding neighbours")
+            report(done, end * m, StageKind.FINDING_NEIGHBOURS)
         # exact re-rank of the spare candidates with gensim's formula (sgemv instead of sgemm rounding)
         for r in range(mq):
             cand = top_i[r][(top_i[r] >= 0) & np.isfinite(top_s[r]) & (top_i[r] != qidx[qs + r])]

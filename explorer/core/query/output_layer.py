@@ -11,6 +11,7 @@ from explorer.core.errors import NoOutputLayer, QueryError, WordNotInVocabulary
 from explorer.core.query.memo import cached
 from explorer.core.query.results import Keyword, Keywords, Related, RelatedWord
 from explorer.core.query.scoring import top_from_scores
+from explorer.core.query.stopwords import is_stop_word
 from explorer.core.query.vocab import index_of, is_content, segment, suggest
 
 if TYPE_CHECKING:
@@ -124,14 +125,15 @@ def related(model: LoadedModel, word: str, n: int = 10) -> Related:
                    words=tuple(RelatedWord(vocab[j], s, j + 1) for j, s in top))
 
 
-def keywords(model: LoadedModel, sentence: str, n: int = 10) -> Keywords:
+def keywords(model: LoadedModel, sentence: str, n: int = 10, skip_stop_words: bool = False) -> Keywords:
     """Rank a sentence's words by how well each predicts the others through the output layer.
 
     A word's score is the mean over the sentence's other words of log p(other | word) (hierarchical softmax)
     or log sigmoid(syn1neg[other] . v) (negative sampling), minus the same mean over a fixed sample of
     ordinary vocabulary words: function words such as 很 or 的 predict every word well, so without that
     baseline they would top every list. Higher means it says more about this sentence in particular.
-    Punctuation is never a keyword. Raises NoOutputLayer when the file has only word vectors.
+    Punctuation is never a keyword; with ``skip_stop_words`` function words (explorer.core.query.stopwords)
+    are not either, unless the sentence has nothing else. Raises NoOutputLayer when the file has only word vectors.
     """
     method = _output_method(model, "Finding the keywords of a sentence")
     if not sentence.strip():
@@ -165,6 +167,9 @@ def keywords(model: LoadedModel, sentence: str, n: int = 10) -> Keywords:
     else:
         scores = np.zeros(1)
     content = content_mask(model)[idx]
+    if skip_stop_words:
+        kept = content & np.fromiter((not is_stop_word(w) for w in used), dtype=bool, count=m)
+        content = kept if kept.any() else content
     ranked = [k for k in np.argsort(-scores, kind="stable") if content[k] or not content.any()]
     order = ranked[:n]
     return Keywords(sentence=sentence, method=method,

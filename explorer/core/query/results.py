@@ -19,6 +19,11 @@ class Neighbours:
     used: tuple[str, ...] = ()  # vocabulary words the query vector was built from
     unknown: tuple[str, ...] = ()  # words of the query that are not in the vocabulary (ignored)
     restrict: int | None = None  # searched only the `restrict` most frequent words
+    suggestions: tuple[str, ...] = ()  # when ``query`` is not a vocabulary word: words it may be a typo of
+
+    @property
+    def in_vocabulary(self) -> bool:
+        return self.used == (self.query,)
 
     @property
     def words(self) -> tuple[str, ...]:

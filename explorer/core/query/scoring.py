@@ -7,28 +7,50 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from explorer.core.query import stored
 from explorer.core.query.memo import cached, chunks
 from explorer.core.query.results import Neighbour
 
 if TYPE_CHECKING:
     from explorer.core.io import LoadedModel
 
+_NORMS = "norms"  # their folder in the model's reopen-cache entry
+
 
 def norms(model: LoadedModel) -> np.ndarray:
-    """Row norms, bit-identical to gensim's ``fill_norms`` but computed in blocks (no full-size temporary)."""
+    """Row norms, bit-identical to gensim's ``fill_norms`` but computed in blocks (no full-size temporary).
+
+    Stored with the model's reopen-cache entry, so a reopen maps them instead of reading every vector.
+    """
 
     def build() -> np.ndarray:
         wv = model.wv
         if wv.norms is not None and len(wv.norms) == len(wv.vectors):
             return np.asarray(wv.norms)
-        vectors = wv.vectors
-        out = np.empty(len(vectors), dtype=vectors.dtype)
-        for s, e in chunks(len(vectors), 32768):
-            out[s:e] = np.linalg.norm(vectors[s:e], axis=1)
+        out = _stored_norms(model)
+        if out is None:
+            vectors = wv.vectors
+            out = np.empty(len(vectors), dtype=vectors.dtype)
+            for s, e in chunks(len(vectors), 4096):  # a block stays in the CPU cache for the square and the sum
+                out[s:e] = np.linalg.norm(vectors[s:e], axis=1)
+            computed = out
+            stored.save(model, _NORMS, lambda folder: np.save(folder / "norms.npy", computed, allow_pickle=False))
         wv.norms = out  # gensim's own get_vector(norm=True) then uses these
         return out
 
     return cached(model, "query.norms", build)  # type: ignore[no-any-return]
+
+
+def _stored_norms(model: LoadedModel) -> np.ndarray | None:
+    folder = stored.folder(model, _NORMS)
+    if folder is None:
+        return None
+    vectors = model.wv.vectors
+    try:
+        out = np.load(folder / "norms.npy", mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return out if out.shape == (len(vectors),) and out.dtype == vectors.dtype else None
 
 
 def safe_norms(model: LoadedModel) -> np.ndarray:

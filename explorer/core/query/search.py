@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from explorer.core.errors import QueryError, WordNotInVocabulary
-from explorer.core.query.int8_index import search_index
+from explorer.core.query.int8_index import ready_index, search_index
 from explorer.core.query.results import Neighbours
 from explorer.core.query.scoring import (
     exact_scores,
@@ -23,6 +23,7 @@ from explorer.core.query.scoring import (
     safe_norms,
     top_from_scores,
 )
+from explorer.core.query.spelling import MAX_WORD_LEN
 from explorer.core.query.vocab import (
     is_content,
     segment,
@@ -30,31 +31,10 @@ from explorer.core.query.vocab import (
     tokenizer,
     vocab_search,
 )
-from explorer.core.tasks import CancelToken, Reporter, null_reporter
+from explorer.core.tasks import CancelToken, Reporter, StageKind, null_reporter
 
 if TYPE_CHECKING:
     from explorer.core.io import LoadedModel
-
-
-def prepare(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> None:
-    """Build everything the queries need once (norms, search index, vocabulary search) ahead of time.
-
-    Optional: each query builds what it needs lazily. The UI calls this on a worker thread after opening a
-    model so the first search is instant. Safe to call from several threads. The slow search index comes
-    last: until it is ready, neighbour queries from other threads use an exact scan rather than wait for it.
-    """
-    report(0, 3, "Computing vector norms")
-    norms(model)
-    safe_norms(model)
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    report(1, 3, "Indexing the vocabulary")
-    vocab_search(model)
-    tokenizer(model)
-    if cancel is not None:
-        cancel.raise_if_cancelled()
-    search_index(model, lambda done, total, stage: report(2 + done / max(total, 1), 3, stage), cancel)
-    report(3, 3, "Ready")
 
 
 def top_k(model: LoadedModel, mean: np.ndarray, n: int, exclude: set[int],
@@ -62,7 +42,7 @@ def top_k(model: LoadedModel, mean: np.ndarray, n: int, exclude: set[int],
     """Exact top-n rows by gensim's cosine (dot / norm), skipping ``exclude``. Returns (index, score)."""
     total = len(model.wv.vectors)
     end = total if restrict is None else max(0, min(int(restrict), total))
-    index = search_index(model, wait=False) if end == total else None
+    index = ready_index(model) if end == total else None
     if index is None:
         return top_from_scores(exact_scores(model, mean, end), n, exclude)
     vectors = model.wv.vectors
@@ -95,6 +75,7 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
     if not text:
         raise QueryError("Type a word or a phrase to look up.")
     vocab = model.wv.key_to_index
+    suggestions: tuple[str, ...] = ()
     if text in vocab:
         used, unknown = [text], list[str]()
     else:
@@ -105,11 +86,13 @@ def neighbours(model: LoadedModel, text: str, n: int = 10, restrict: int | None 
         if not used or (one_token and sum(map(len, used)) < sum(map(len, unknown))):
             raise WordNotInVocabulary(text, suggest(model, text, 10))
         used = list(dict.fromkeys(used))
+        # a typo (微博 for 微信) is answered from its pieces all the same; say what it may have meant
+        suggestions = suggest(model, text, 10) if one_token and len(text) <= MAX_WORD_LEN else ()
     mean = query_vector(model, used, [1.0] * len(used))
     exclude = {int(vocab[w]) for w in used}
     top = top_k(model, mean, n, exclude, restrict)
     return Neighbours(query=text, neighbours=rows(model, top), used=tuple(used), unknown=tuple(unknown),
-                      restrict=restrict)
+                      restrict=restrict, suggestions=suggestions)
 
 
 def neighbours_of_vector(model: LoadedModel, vector: np.ndarray, n: int = 10, restrict: int | None = None,
@@ -127,3 +110,26 @@ def neighbours_of_vector(model: LoadedModel, vector: np.ndarray, n: int = 10, re
     excl = {int(vocab[w]) for w in exclude if w in vocab}
     top = top_k(model, mean, n, excl, restrict)
     return Neighbours(query="<vector>", neighbours=rows(model, top), restrict=restrict)
+
+
+def prepare(model: LoadedModel, report: Reporter = null_reporter, cancel: CancelToken | None = None) -> None:
+    """Build everything the queries need once (norms, search index, vocabulary search) ahead of time.
+
+    Optional: each query builds what it needs lazily, except the search index, which only this builds (a
+    one-shot query scans exactly instead). The UI calls this on a worker thread after opening a model so
+    that later searches are instant; the norms and the index are stored with the reopen cache, so after a
+    reopen they are mapped at once. Safe to call from several threads.
+    """
+    report(0, 3, StageKind.NORMS)
+    norms(model)
+    safe_norms(model)
+    search_index(model, build=False)  # a stored index answers from the first query on
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    report(1, 3, StageKind.INDEXING_VOCABULARY)
+    vocab_search(model)
+    tokenizer(model)
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+    search_index(model, lambda done, total, stage: report(2 + done / max(total, 1), 3, stage), cancel)
+    report(3, 3, StageKind.READY)

@@ -114,18 +114,24 @@ def complete(model: LoadedModel, prefix: str, limit: int = 10) -> tuple[str, ...
 
 
 def suggest(model: LoadedModel, text: str, limit: int = 10) -> tuple[str, ...]:
-    """Words to offer for an unknown ``text``: prefix matches, then words containing it, most frequent first.
+    """Words to offer for an unknown ``text``, best first: likely misspellings of it (same or similar pinyin,
+    one edit away; see explorer.core.query.spelling), then words starting with it, then words containing it.
 
-    For a text with no match at all, words containing its longest known piece are offered.
+    A Chinese text with no match at all gets the words starting with its longest known leading piece; a
+    Latin one does not ("good" -> G or GHOST helps nobody).
     """
+    from explorer.core.query.spelling import suggest_spelling
+
     text = text.strip()
     if not text or limit <= 0:
         return ()
     vs = vocab_search(model)
-    found = vs.prefix(text, limit)
+    found = suggest_spelling(model, text, limit)
+    if len(found) < limit:
+        found += [i for i in vs.prefix(text, limit) if i not in found][: limit - len(found)]
     if len(found) < limit:
         found += vs.substring(text, limit - len(found), set(found))
-    if not found and len(text) > 1:
+    if not found and len(text) > 1 and not text.isascii():
         # fall back to the longest leading piece that occurs somewhere
         for cut in range(len(text) - 1, 0, -1):
             found = vs.prefix(text[:cut], limit)

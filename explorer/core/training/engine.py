@@ -2,20 +2,25 @@
 
 ``Run.run_epochs()`` follows gensim's global linear learning-rate schedule, reports inside an epoch, stops
 within about a second of a cancel, and calls back after each epoch (loss chart, checkpoint).
+
+The slices engine calls gensim internals (see explorer/core/gensim_internals.py). They are checked once per
+process at the first training; if they fail, the run falls back to gensim's own public loop, epoch by epoch
+(engine "gensim"), with a log line.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import shutil
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import numpy as np
 from gensim.models import Word2Vec
 
+from explorer.core import gensim_internals
 from explorer.core.errors import Cancelled, TrainingError
 from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training.config import TrainConfig, alpha_at
@@ -29,9 +34,12 @@ from explorer.core.training.slices import (
     write_slices,
 )
 
-ENGINES = ("slices", "iterable")
+# "gensim": gensim's public Word2Vec.train(corpus_file=...) per epoch, the fallback when its internals change.
+ENGINES = ("slices", "iterable", "gensim")
 # Report at most this often (seconds) from inside an epoch (the issue asks for >= 1 update a second).
 REPORT_INTERVAL = 0.2
+
+log = logging.getLogger(__name__)
 
 
 def new_model(config: TrainConfig) -> Word2Vec:
@@ -56,25 +64,6 @@ def apply_settings(model: Word2Vec, config: TrainConfig) -> None:
     for name in ("window", "sample", "min_count", "epochs", "alpha", "min_alpha", "workers", "shrink_windows",
                  "max_final_vocab", "compute_loss"):
         setattr(model, name, getattr(config, name))
-
-
-class _ModelView:
-    """The model as gensim's corpus_file epoch loop sees it, with this slice's own learning-rate span.
-
-    The loop reads alpha/min_alpha/epochs/workers from the object it is given and writes its loss back; a
-    view per slice lets several slices train at once on the shared weights without racing on those fields.
-    """
-
-    def __init__(self, model: Word2Vec, start_alpha: float, end_alpha: float) -> None:
-        self._model = model
-        self.alpha = start_alpha
-        self.min_alpha = end_alpha
-        self.epochs = 1
-        self.workers = 1  # this view's slice is read by one thread, start to end
-        self.running_training_loss = 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._model, name)
 
 
 class _StreamedCorpus:
@@ -124,6 +113,8 @@ class Run:
         cfg, model, counts = self.config, self.model, self.counts
         total_words = counts.tokens * cfg.epochs
         self.words_per_second = estimate_words_per_second(cfg, len(model.wv))
+        if self.engine == "slices":
+            self.engine = usable_engine()
         try:
             if self.engine == "slices":
                 self.slice_folder = slices_folder(counts.path)
@@ -136,6 +127,10 @@ class Run:
                 t0 = time.perf_counter()
                 if self.engine == "slices":
                     effective, raw, loss = self._epoch_slices(epoch, stage, total_words)
+                elif self.engine == "gensim":
+                    effective, raw, loss = gensim_internals.train_epoch_public(
+                        model, counts.path, counts.sentences, counts.tokens, alpha_at(cfg, epoch),
+                        alpha_at(cfg, epoch + 1), cfg.compute_loss)
                 else:
                     effective, raw, loss = self._epoch_iterable(epoch, stage, total_words)
                 seconds = time.perf_counter() - t0
@@ -192,24 +187,16 @@ class Run:
         Each slice gets the part of the global linear learning-rate schedule that its words cover, so the
         run follows gensim's schedule. Threads notice cancel between slices; the calling thread reports.
         """
-        from gensim import matutils
-        from gensim.models.word2vec_corpusfile import (
-            CythonVocab,
-            train_epoch_cbow,
-            train_epoch_sg,
-        )
-
         cfg, model, counts = self.config, self.model, self.counts
-        cython_vocab = CythonVocab(model.wv, hs=model.hs)
-        train_slice = train_epoch_sg if model.sg else train_epoch_cbow
+        api = gensim_internals.slice_api()
+        cython_vocab = api.vocab(model)
         slices, tokens, cancel = self.slices, counts.tokens, self.cancel
         lock = threading.Lock()
         tally = {"next": 0, "effective": 0, "raw": 0, "loss": 0.0, "started": 0}
         errors: list[BaseException] = []
 
         def worker() -> None:
-            work = matutils.zeros_aligned(model.layer1_size, dtype=np.float32)
-            neu1 = matutils.zeros_aligned(model.layer1_size, dtype=np.float32)
+            work, neu1 = gensim_internals.work_arrays(model)
             while True:
                 with lock:
                     if cancel.cancelled or errors or tally["next"] >= len(slices):
@@ -217,11 +204,11 @@ class Run:
                     piece = slices[int(tally["next"])]
                     tally["next"] += 1
                     tally["started"] += piece.words
-                view = _ModelView(model, alpha_at(cfg, epoch + piece.start / tokens),
-                                  alpha_at(cfg, epoch + (piece.start + piece.words) / tokens))
+                view = gensim_internals.SliceView(model, alpha_at(cfg, epoch + piece.start / tokens),
+                                                  alpha_at(cfg, epoch + (piece.start + piece.words) / tokens))
                 try:
-                    _, effective, raw = train_slice(view, str(piece.path), 0, cython_vocab, 0, None, piece.words,
-                                                    work, neu1, cfg.compute_loss)
+                    effective, raw = api.train_slice(view, piece.path, piece.words, cython_vocab, work, neu1,
+                                                     cfg.compute_loss)
                 except BaseException as err:  # surfaced in the calling thread
                     errors.append(err)
                     return
@@ -265,3 +252,18 @@ class Run:
             raise TrainingError(f"Training failed inside gensim: {errors[0]}") from errors[0]
         cancel.raise_if_cancelled()
         return int(tally["effective"]), int(tally["raw"]), float(tally["loss"])
+
+
+def usable_engine() -> str:
+    """"slices" when the gensim internals it calls pass the check (run once per process), else a fallback:
+    gensim's own corpus_file loop, or its iterable loop where gensim was built without corpus_file support."""
+    report = gensim_internals.engine_check()
+    if report.ok:
+        return "slices"
+    if gensim_internals.corpusfile_available():
+        log.warning("%s. Training with gensim's own training loop (engine gensim): progress and cancel only "
+                    "between epochs.", report.summary())
+        return "gensim"
+    log.warning("%s. Training with gensim's own training loop on a streamed corpus (engine iterable).",
+                report.summary())
+    return "iterable"

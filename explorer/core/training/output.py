@@ -13,17 +13,10 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from explorer.core.errors import TrainingError
-from explorer.core.fsutil import (
-    free_space,
-    remove_quietly,
-    remove_stale_temporaries,
-    same_file,
-    temp_path_for,
-)
+from explorer.core.errors import OutputNotWritable, TrainingError
+from explorer.core.fsutil import free_space, remove_stale_temporaries
+from explorer.core.io.save import check_output as check_output_file
 from explorer.core.training.config import TrainConfig
-
-_PICK_ANOTHER = "Choose another file name with -o (or in the Save as field)."
 
 
 def _existing_ancestor(path: Path) -> Path:
@@ -41,49 +34,35 @@ def _human(n: float) -> str:
     return f"{n:,.1f} GB"  # pragma: no cover
 
 
-def _probe_writable(folder: Path, name: str) -> None:
-    """Create and remove a temporary in ``folder``: the one test that knows about read-only mounts, ACLs
-    and root's privileges (os.access does not)."""
-    try:
-        tmp = temp_path_for(folder / name)
-    except OSError as err:
-        raise TrainingError(f"Cannot write to the folder {folder}: {err.strerror or err}.",
-                            "Choose a folder you can write to (not a read-only disk or someone else's folder).") from None
-    remove_quietly(tmp)
+def _check_place(path: Path, inputs: Iterable[Path | str], what: str) -> Path:
+    """io.save.check_output, except that missing folders are fine (the trainer creates them when it saves):
+    then the nearest existing one must take files."""
+    folder = _existing_ancestor(path.parent)
+    if folder == path.parent.absolute():
+        check_output_file(path, list(map(Path, inputs)), what)
+    elif not folder.is_dir():
+        raise OutputNotWritable(f"{folder} is not a folder, so {path} cannot be created.",
+                                "Choose another place for the output.")
+    else:
+        check_output_file(folder / path.name, [], what)
+    remove_stale_temporaries(folder)  # what an earlier, killed run left there
+    return folder
 
 
 def check_output(output: Path | str, inputs: Iterable[Path | str] = (),
                  checkpoint_dir: Path | str | None = None) -> Path:
-    """Raise TrainingError when the model cannot or must not be saved at ``output``; return it as a Path.
+    """Raise OutputNotWritable when the model cannot or must not be saved at ``output``; return it as a Path.
 
     ``inputs``: the files that will be read (corpus files, the segmented corpus). Also removes the
-    temporaries that killed runs left in the output's folder and in ``checkpoint_dir``.
+    temporaries that killed runs left in the output's folder.
     """
     output = Path(output).expanduser()
-    if output.is_dir():
-        raise TrainingError(f"{output} is a folder; the model needs a file name.",
-                            f"Save it as a file inside it, e.g. {output / 'model.model'}.")
-    for source in inputs:
-        if same_file(source, output):
-            raise TrainingError(f"The output {output} is one of the files to train on ({source}); saving the model "
-                                "there would overwrite that text.", _PICK_ANOTHER)
-    if output.exists() and not output.is_file():
-        raise TrainingError(f"{output} exists and is not a regular file, so the model cannot be saved there.",
-                            _PICK_ANOTHER)
-    folder = _existing_ancestor(output.parent)
-    if not folder.is_dir():
-        raise TrainingError(f"{folder} is a file, so {output} cannot be created inside it.", _PICK_ANOTHER)
-    _probe_writable(folder, output.name)
-    remove_stale_temporaries(folder)
+    _check_place(output, inputs, "the model")
     if checkpoint_dir is not None:
-        ckpt = Path(checkpoint_dir)
+        ckpt = Path(checkpoint_dir).expanduser()
         if ckpt.exists() and not ckpt.is_dir():
-            raise TrainingError(f"The checkpoint folder {ckpt} is a file.", "Choose a folder for the checkpoints.")
-        ckpt_base = _existing_ancestor(ckpt)
-        if not ckpt_base.is_dir():
-            raise TrainingError(f"{ckpt_base} is a file, so the checkpoint folder {ckpt} cannot be created.",
-                                "Choose a folder for the checkpoints.")
-        _probe_writable(ckpt_base, "state.json")
+            raise OutputNotWritable(f"The checkpoint folder {ckpt} is a file.", "Choose a folder for the checkpoints.")
+        _check_place(ckpt / "state.json", (), "the training's checkpoints")
     return output
 
 
@@ -94,7 +73,7 @@ def model_file_bytes(vocab_size: int, config: TrainConfig) -> int:
 
 
 def check_free_space(output: Path, model_bytes: int, checkpoint_dir: Path | None = None) -> None:
-    """Raise TrainingError when the disk(s) cannot hold the model (and a checkpoint copy of it)."""
+    """Raise OutputNotWritable when the disk(s) cannot hold the model (and a checkpoint copy of it)."""
     needs: dict[int, tuple[Path, int]] = {}
     places = [output.parent] + ([checkpoint_dir] if checkpoint_dir is not None else [])
     for place in places:
@@ -108,7 +87,7 @@ def check_free_space(output: Path, model_bytes: int, checkpoint_dir: Path | None
     for folder, need in needs.values():
         free = free_space(folder)
         if free < need:
-            raise TrainingError(
+            raise OutputNotWritable(
                 f"The model needs about {_human(need)} on the disk holding {folder}, but only {_human(free)} "
                 "is free.", "Free some disk space, or save the model on another disk.")
 

@@ -20,6 +20,9 @@ from explorer.core.training.scan import scan_corpus
 _HS_NODE_SECONDS_256D = 0.17e-6
 _NS_SAMPLE_SECONDS = (0.10e-6, 0.39e-6)  # fixed part, part per 256 dimensions
 _WORD_SECONDS = 0.3e-6
+# Fewer kept words than this give a model whose neighbour lists are mostly the same few frequent words:
+# the preview then warns and suggests a min_count that keeps about this many.
+FEW_WORDS = 2000
 
 
 def estimate_words_per_second(config: TrainConfig, vocab_size: int) -> float:
@@ -55,6 +58,25 @@ class TrainingPreview:
     memory_bytes: int  # gensim's estimate_memory total
     words_per_second: float
     estimated_seconds: float
+    # When fewer than FEW_WORDS are kept: a lower min_count that keeps about FEW_WORDS (or all the corpus
+    # has) and how many words it keeps; None when lowering min_count would not help.
+    suggested_min_count: int | None = None
+    suggested_kept: int = 0
+
+    @property
+    def too_few_words(self) -> bool:
+        return self.vocab_kept < FEW_WORDS
+
+
+def suggest_min_count(freqs: np.ndarray, min_count: int, target: int = FEW_WORDS) -> tuple[int | None, int]:
+    """The highest min_count below ``min_count`` that keeps ``target`` words (else 1), and what it keeps."""
+    if min_count <= 1 or len(freqs) == 0:
+        return None, 0
+    ordered = np.sort(freqs)[::-1]
+    reach = int(ordered[target - 1]) if len(ordered) >= target else 1
+    suggestion = max(1, min(min_count - 1, reach))
+    kept = int((freqs >= suggestion).sum())
+    return (suggestion, kept) if kept > int((freqs >= min_count).sum()) else (None, 0)
 
 
 def _keep_probabilities(counts: np.ndarray, sample: float, retain_total: int) -> np.ndarray:
@@ -94,9 +116,11 @@ def preview(corpus: Any, config: TrainConfig, report: Reporter = null_reporter,
     memory = Word2Vec(vector_size=config.vector_size, hs=int(config.hs), negative=config.negative,
                       sg=int(config.sg)).estimate_memory(vocab_size=max(vocab_kept, 1))["total"]
     rate = estimate_words_per_second(config, vocab_kept)
+    suggested, suggested_kept = (suggest_min_count(freqs, min_count) if vocab_kept < FEW_WORDS else (None, 0))
     return TrainingPreview(
         tokens=counts.tokens, sentences=counts.sentences, vocab_total=len(freqs), vocab_kept=vocab_kept,
         effective_min_count=min_count, coverage=retain_total / max(counts.tokens, 1),
         sample_keep_ratio=effective / max(retain_total, 1), most_thinned=thinned, memory_bytes=int(memory),
         words_per_second=rate, estimated_seconds=effective * config.epochs / rate,
+        suggested_min_count=suggested, suggested_kept=suggested_kept,
     )

@@ -67,8 +67,9 @@ def train(
     ``wv.vectors_lockf``: 0 for old words, 1 for new), so their neighbours among old words cannot change; the
     output layer keeps learning. For hierarchical softmax the old words keep their Huffman paths and the new
     words get a subtree of their own (see incremental.py). ``engine``: "slices" (gensim's C++ corpus_file
-    loop on slices of the corpus; the fast default) or "iterable" (gensim's train() on a streamed corpus;
-    slower, kept for comparison).
+    loop on slices of the corpus; the fast default, used only if the gensim internals check passes, see
+    gensim_internals), "gensim" (gensim's own Word2Vec.train on the corpus file, epoch by epoch: the fallback;
+    reports and cancels between epochs) or "iterable" (gensim's train() on a streamed corpus; slower).
     """
     t_start = time.perf_counter()
     cancel = cancel or CancelToken()
@@ -84,8 +85,8 @@ def train(
     counts = scan_corpus(corpus, report, cancel)
     cancel.raise_if_cancelled()
     state: dict[str, Any] = {
-        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]), "output": str(output),
-        "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
+        "version": checkpoints.STATE_VERSION, "corpus": str(counts.path), "corpus_key": list(counts.key[1:]),
+        "output": str(output), "config": config.to_dict(), "epochs_done": 0, "epoch_stats": [], "finished": False,
         "base": None, "keep_known_fixed": bool(keep_known_fixed), "n_old": 0, "engine": engine,
     }
     before: KeyedVectors | None = None
@@ -159,7 +160,8 @@ def _run_and_save(model: Word2Vec, counts: CorpusCounts, config: TrainConfig, ou
             run.run_epochs()
             cancel.raise_if_cancelled()
             report(0, 1, "saving")
-            save_model_atomically(model, output, cancel)
+            cancel.raise_if_cancelled()
+            save_model_atomically(model, output)
             report(1, 1, "saving")
             if ckpt is not None:
                 checkpoints.mark_finished(ckpt, state)

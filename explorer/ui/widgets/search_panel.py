@@ -15,14 +15,16 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
     QPushButton, QSizePolicy, QSpinBox, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
+from explorer.core import examples as core_examples
 from explorer.core import modes
 from explorer.core import query as core_query
+from explorer.core.query.spelling import prepare_spelling, spelling_ready
 from explorer.core.errors import ExplorerError, QueryError, WordNotInVocabulary
 from explorer.core.io.model import LoadedModel
 from explorer.core.modes import ModeSpec
@@ -30,23 +32,28 @@ from explorer.core.session import HistoryState, Session
 from explorer.core.texts import Text
 from explorer.ui import messages
 from explorer.ui.query_runner import Outcome, Query, in_vocabulary, run_query
+from explorer.ui.widgets.search_history import HistoryButton
 from explorer.ui.widgets.search_parts import ResultsModel, VocabularyCompleter
 from explorer.ui.workers import LatestTask
 
 log = logging.getLogger(__name__)
+
+SPELLER_IDLE_MS = 2000  # a pause in typing this long starts building the typo suggestions' index
 
 InputWidget = QLineEdit | QPlainTextEdit
 
 
 class SearchPanel(QWidget):
     """Signals: plot_requested(PlotRequest), cleared(), history_changed(can_back, can_forward),
-    results_shown(Outcome) after a query's rows are on screen, query_failed(ExplorerError)."""
+    results_shown(Outcome) after a query's rows are on screen, query_failed(ExplorerError),
+    stale_changed(bool) when the answer on screen stops (or starts again) matching what the inputs say."""
 
     plot_requested = Signal(object)
     cleared = Signal()
     history_changed = Signal(bool, bool)
     results_shown = Signal(object)
     query_failed = Signal(object)
+    stale_changed = Signal(bool)
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None,
                  session: Session | None = None) -> None:
@@ -62,6 +69,17 @@ class SearchPanel(QWidget):
         self._task_query: Query | None = None
         self._task_model: LoadedModel | None = None
         self._outcome: Outcome | None = None
+        self._stale = False
+        self._examples: dict[str, tuple[str, ...]] = {}
+        # The typo suggestions' index (seconds at 352k words) is built in the background once the search is
+        # prepared and the user has paused: built while they type, it would take GIL time from every keystroke.
+        # An unknown word asked before that builds it in its own query.
+        self._speller = LatestTask(self)
+        self._speller_timer = QTimer(self)
+        self._speller_timer.setSingleShot(True)
+        self._speller_timer.setInterval(SPELLER_IDLE_MS)
+        self._speller_timer.timeout.connect(self._build_speller)
+        self.session.prepared.connect(self._on_prepared)
 
         self.mode_combo = QComboBox(self)
         self.mode_combo.setObjectName("modeCombo")
@@ -96,6 +114,7 @@ class SearchPanel(QWidget):
         self.forward_button = QToolButton(self)
         self.forward_button.setArrowType(Qt.ArrowType.RightArrow)
         self.forward_button.clicked.connect(self.forward)
+        self.history_button = HistoryButton(settings, self.run_query, self)
 
         self.summary = QLabel(self)
         self.summary.setObjectName("summaryLabel")
@@ -105,6 +124,11 @@ class SearchPanel(QWidget):
         self.mode_reason.setObjectName("modeReason")
         self.mode_reason.setWordWrap(True)
         self.mode_reason.setStyleSheet("color: #a05a00;")
+        self.stale_label = QLabel(self)
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("color: #a05a00;")
+        self.stale_label.hide()
 
         self.suggestion_bar = QWidget(self)
         self.suggestion_bar.setObjectName("suggestionBar")
@@ -126,6 +150,7 @@ class SearchPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.activated.connect(self._on_double_click)
@@ -142,6 +167,7 @@ class SearchPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.forward_button)
+        top.addWidget(self.history_button)
         top.addWidget(self.mode_combo)
         top.addWidget(self.stack, 1)
         top.addWidget(self._topn_label)
@@ -156,6 +182,7 @@ class SearchPanel(QWidget):
         layout.addWidget(self.mode_reason)
         layout.addWidget(self.suggestion_bar)
         layout.addWidget(self.summary)
+        layout.addWidget(self.stale_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
@@ -198,7 +225,8 @@ class SearchPanel(QWidget):
             self.session.add_model(model)
         self.cancel()  # answers for the previous model are stale
         self._update_mode_availability()
-        self._update_placeholder()  # its example word comes from the model
+        self._examples = core_examples.examples(model)
+        self._update_placeholder()  # its example words come from the model
         self._show_empty(self.current_mode())
         self._show_suggestions("", ())
         self.busy_label.clear()
@@ -217,6 +245,15 @@ class SearchPanel(QWidget):
         example = self.example_word()
         if self.model is not None and not self.session.history.items and example:
             self.search_word(example)
+
+    def examples(self) -> dict[str, tuple[str, ...]]:
+        """Per mode, the inputs of an example query that works on the open model (the guide offers them)."""
+        return dict(self._examples)
+
+    @property
+    def stale(self) -> bool:
+        """Whether the answer on screen no longer matches what the inputs say (it is greyed, with a line)."""
+        return self._stale
 
     def current_mode(self) -> str:
         return str(self.mode_combo.currentData())
@@ -252,6 +289,7 @@ class SearchPanel(QWidget):
 
     def search(self) -> None:
         """Run the query the inputs describe and record it in the history."""
+        self._live_timer.stop()  # a live query still pending is for an older text: this one replaces it
         query = self._query_from_inputs()
         if query is None:
             return
@@ -336,6 +374,9 @@ class SearchPanel(QWidget):
         query = self._live_query
         if query is None or query.mode != self.current_mode():
             return
+        widgets = list(self.inputs[query.mode].values())
+        if widgets and self._field_text(widgets[0]).strip() != query.inputs[0]:
+            return  # the box has changed since (微 then 微信 typed before the timer fired)
         self.session.ask(query, live=True)
         self._run(query)
 
@@ -363,6 +404,7 @@ class SearchPanel(QWidget):
         if not isinstance(result, Outcome) or self._task_model is None:
             return
         self.session.set_result(self._task_model, result)
+        self.history_button.add(result.query)
         if result.query.mode == self.current_mode():  # else it waits in the session for its mode to be shown
             self._show_outcome(result)
 
@@ -375,6 +417,7 @@ class SearchPanel(QWidget):
             self.session.set_result(self._task_model, None, query.mode)
         self._outcome = None
         self.results.set_rows([], self._headers_for(query.mode))
+        self._update_stale()
         if isinstance(err, WordNotInVocabulary):
             self.summary.setText(self.tr("“%1” is not in this model's vocabulary.").replace("%1", err.word))
             self._show_suggestions(err.word, err.suggestions)
@@ -393,8 +436,12 @@ class SearchPanel(QWidget):
     def _show_outcome(self, outcome: Outcome) -> None:
         self._outcome = outcome
         self.results.set_rows(outcome.rows, self._headers_for(outcome.query.mode), outcome.bold_rows)
+        self.table.setColumnHidden(2, not self.results.has_counts)  # a file without counts: no empty column
         self.summary.setText(self._summary_text(outcome))
-        self._show_suggestions("", ())
+        # a single value (similarity) is the answer itself: say it large, not as a caption
+        self.summary.setStyleSheet("font-size: 15pt; font-weight: bold;" if outcome.value is not None else "")
+        self._show_suggestions(outcome.query.inputs[0] if outcome.suggestions else "", outcome.suggestions)
+        self._update_stale()
         if outcome.plot is not None:
             self.plot_requested.emit(outcome.plot)
         else:
@@ -406,6 +453,7 @@ class SearchPanel(QWidget):
         self._outcome = None
         self.results.set_rows([], self._headers_for(mode))
         self.summary.clear()
+        self._update_stale()
         self.cleared.emit()
 
     def _show_suggestions(self, word: str, suggestions: Sequence[str]) -> None:
@@ -432,7 +480,8 @@ class SearchPanel(QWidget):
         parts: list[str] = []
         if outcome.headline is not None:
             parts.append(messages.text(outcome.headline))
-        if outcome.used_words and (outcome.unused_words or list(outcome.used_words) != list(query.inputs)):
+        if outcome.headline is None and outcome.used_words and (
+                outcome.unused_words or list(outcome.used_words) != list(query.inputs)):
             parts.append(self.tr("Segmented into: %1").replace("%1", " / ".join(outcome.used_words)))
         if outcome.unused_words:
             parts.append(self.tr("not in the vocabulary, ignored: %1").replace("%1", " / ".join(outcome.unused_words)))
@@ -482,6 +531,11 @@ class SearchPanel(QWidget):
             if f.kind == "text":
                 widget = QPlainTextEdit(holder)
                 widget.setMaximumHeight(80)
+                for keys in ("Ctrl+Return", "Ctrl+Enter"):  # Enter starts a new line; Ctrl+Enter searches
+                    shortcut = QShortcut(QKeySequence(keys), widget)
+                    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                    shortcut.activated.connect(self.search)
+                widget.textChanged.connect(self._update_stale)
             else:
                 widget = QLineEdit(holder)
                 widget.setClearButtonEnabled(True)
@@ -490,13 +544,20 @@ class SearchPanel(QWidget):
                     VocabularyCompleter(widget, self)
                 if spec.live and len(spec.fields) == 1:
                     widget.textEdited.connect(lambda text, mode=spec.name: self._maybe_live_search(mode, text))
+                widget.textChanged.connect(self._update_stale)
+                widget.textChanged.connect(self._postpone_speller)
+                if len(spec.fields) > 1:
+                    # wide enough for a four-character word and its hint, and fixed, so the row never moves
+                    width = QFontMetrics(widget.font()).horizontalAdvance("A, e.g. 国王国王") + 40
+                    widget.setMinimumWidth(width)
+                    widget.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             widget.setObjectName(f"{spec.name}_{f.name}")
             widgets[f.name] = widget
             layout.addWidget(widget, 1)
         if spec.methods:
             combo = QComboBox(holder)
             for method in spec.methods:
-                combo.addItem(method.label, method.value)
+                combo.addItem(messages.translate("modes", method.label), method.value)
             self.method_combos[spec.name] = combo
             layout.addWidget(combo, 0)
         self.inputs[spec.name] = widgets
@@ -520,6 +581,7 @@ class SearchPanel(QWidget):
         self.stack.adjustSize()
         mode = self.current_mode()
         self.session.set_mode(mode)
+        self._update_search_button()
         self._topn_label.setVisible(self.current_spec().topn)
         self.topn_spin.setVisible(self.current_spec().topn)
         # Each mode shows its own last answer, or an empty state.
@@ -532,19 +594,70 @@ class SearchPanel(QWidget):
         self._update_mode_reason()
         self.focus_input()
 
+    def _update_search_button(self) -> None:
+        multiline = any(f.kind == "text" for f in self.current_spec().fields)
+        self.search_button.setText(self.tr("Search (Ctrl+Enter)") if multiline else self.tr("Search"))
+        self.search_button.setToolTip(self.tr("Enter starts a new line; Ctrl+Enter searches") if multiline
+                                      else self.tr("Search (Enter)"))
+
     def _on_double_click(self, index: QModelIndex) -> None:
         if index.isValid() and 0 <= index.row() < len(self.results.rows):
             self.search_word(self.results.rows[index.row()].word)
 
+    def _field_example(self, spec: ModeSpec, index: int) -> str | None:
+        """What field ``index`` of ``spec`` holds in the example query for the open model."""
+        example = self._examples.get(spec.name)
+        if example is None:
+            return self.example_word() if spec.name == "neighbours" else None
+        if spec.fields[index].kind == "words":
+            return " ".join(example[index:])
+        return example[index] if index < len(example) else None
+
     def _update_placeholder(self) -> None:
-        example = self.example_word()
         for spec in self._specs:
-            for f in spec.fields:
+            for i, f in enumerate(spec.fields):
                 hint = messages.translate("modes", f.hint)
                 if "%1" in hint:
+                    example = self._field_example(spec, i)
                     hint = hint.replace("%1", example) if example else hint.split(",")[0].split("，")[0]
                 widget = self.inputs[spec.name][f.name]
                 widget.setPlaceholderText(hint)
+
+    def _on_prepared(self, model: LoadedModel) -> None:
+        if model is self.session.current and not spelling_ready(model):
+            self._speller_timer.start()
+
+    def _postpone_speller(self) -> None:
+        if self._speller_timer.isActive():
+            self._speller_timer.start()  # restart: wait for a pause in the typing
+
+    def _build_speller(self) -> None:
+        model = self.model
+        if model is None or spelling_ready(model) or not self.session.is_prepared(model):
+            return
+        if self._runner.busy:
+            self._speller_timer.start()
+            return
+        self._speller.start(prepare_spelling, model)
+
+    def _update_stale(self) -> None:
+        """Grey the answer on screen, with a line saying so, when the inputs no longer ask its question."""
+        outcome = self._outcome
+        stale = False
+        if outcome is not None and outcome.query.mode == self.current_mode():
+            spec = self.current_spec()
+            values = {name: self._field_text(widget) for name, widget in self.inputs[spec.name].items()}
+            made = modes.make_query(spec.name, values, outcome.query.topn, outcome.query.method)
+            stale = isinstance(made, Text) or made.inputs != outcome.query.inputs
+        if stale and outcome is not None:
+            asked = " ".join(outcome.query.inputs)
+            self.stale_label.setText(self.tr("These results are for “%1”, not for what the box says now. Press "
+                                             "Enter to search.").replace("%1", asked))
+        self.stale_label.setVisible(stale)
+        self.results.set_stale(stale)
+        if stale != self._stale:
+            self._stale = stale
+            self.stale_changed.emit(stale)
 
     def _output_layer_modes(self) -> list[ModeSpec]:
         return [spec for spec in self._specs if spec.needs_output_layer]
@@ -585,6 +698,7 @@ class SearchPanel(QWidget):
 
     def _headers_for(self, mode: str) -> list[str]:
         spec = modes.get(mode)
+        self.results.set_score_tip(messages.translate("modes", spec.score_tip) if spec.score_tip else "")
         return [messages.translate("modes", header) for header in spec.headers]
 
     def retranslate(self) -> None:
@@ -592,12 +706,16 @@ class SearchPanel(QWidget):
             self.mode_combo.setItemText(i, messages.translate("modes", spec.label))
             self.mode_combo.setItemData(i, messages.translate("modes", spec.tooltip), Qt.ItemDataRole.ToolTipRole)
             combo = self.method_combos.get(spec.name)
-            if combo is not None and spec.method_tip:
-                combo.setToolTip(messages.translate("modes", spec.method_tip))
+            if combo is not None:
+                for j, method in enumerate(spec.methods):
+                    combo.setItemText(j, messages.translate("modes", method.label))
+                if spec.method_tip:
+                    combo.setToolTip(messages.translate("modes", spec.method_tip))
         self._update_placeholder()
         self._topn_label.setText(self.tr("Top"))
         self.topn_spin.setToolTip(self.tr("How many results to show"))
-        self.search_button.setText(self.tr("Search"))
+        self._update_search_button()
+        self.history_button.retranslate()
         self.back_button.setToolTip(self.tr("Back (Alt+Left)"))
         self.forward_button.setToolTip(self.tr("Forward (Alt+Right)"))
         self.copy_button.setText(self.tr("Copy"))

@@ -256,11 +256,11 @@ class CorpusPage(QWidget):
         self._refresh_csv_columns(headers, any(True for _ in inspection.csv_headers))
         used = [r for r in inspection.reports if r.used]
         skipped = len(inspection.reports) - len(used)
-        text = self.tr("%1 files will be used (%2, %3 lines).").replace("%1", str(len(used)))
-        text = text.replace("%2", format_size(sum(r.size_bytes for r in used)))
-        text = text.replace("%3", f"{sum(r.lines for r in used):,}")
+        text = self.tr("%n file(s) will be used (%1, %2).", "", len(used)).replace(
+            "%1", format_size(sum(r.size_bytes for r in used))).replace(
+            "%2", self.tr("%Ln line(s)", "", sum(r.lines for r in used)))
         if skipped:
-            text += " " + self.tr("%1 skipped.").replace("%1", str(skipped))
+            text += " " + self.tr("%n file(s) skipped.", "", skipped)
         mixed = [r.path.name for r in used if r.mixed]
         if mixed:
             names = ", ".join(mixed[:3]) + ("…" if len(mixed) > 3 else "")

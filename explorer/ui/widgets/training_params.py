@@ -12,7 +12,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -36,8 +36,9 @@ from explorer.core import training as core_training
 from explorer.core.io.model import LoadedModel
 from explorer.core.training import TrainConfig, TrainingPreview
 from explorer.ui import i18n
+from explorer.ui.settings import open_settings
 from explorer.ui.widgets.training_corpus import format_size
-from explorer.ui.widgets.training_progress import format_duration
+from explorer.ui.widgets.training_progress import format_duration, join_sentences
 
 ParamWidget = QCheckBox | QSpinBox | QDoubleSpinBox
 # The architecture of a model cannot change when training continues: these come from the open model.
@@ -70,23 +71,38 @@ def _hints() -> dict[str, Any]:
         return {f.name: f.type for f in dataclasses.fields(TrainConfig)}
 
 
-def default_output_path(corpus_paths: list[Path]) -> Path:
-    """Next to the (first) corpus when that folder is writable, else in the user's documents."""
-    import os
+MODELS_FOLDER_NAME = "Word2Vec Explorer"
+OUTPUT_FOLDER_KEY = "training/outputFolder"
 
+
+def default_models_folder() -> Path:
+    """``Documents/Word2Vec Explorer``: a corpus's own folder is often read-only or a data folder."""
+    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return (Path(docs) if docs else Path.home()) / MODELS_FOLDER_NAME
+
+
+def output_folder(settings: QSettings | None = None) -> Path:
+    """Where new models go: the folder the last training saved to, while it exists, else the default."""
+    settings = settings if settings is not None else open_settings()
+    remembered = str(settings.value(OUTPUT_FOLDER_KEY, "") or "")
+    if remembered and Path(remembered).is_dir():
+        return Path(remembered)
+    return default_models_folder()
+
+
+def remember_output_folder(output: Path, settings: QSettings | None = None) -> None:
+    settings = settings if settings is not None else open_settings()
+    settings.setValue(OUTPUT_FOLDER_KEY, str(Path(output).expanduser().absolute().parent))
+
+
+def default_output_path(corpus_paths: list[Path], folder: Path | None = None) -> Path:
+    """``<folder>/<corpus name>.model``; ``folder`` defaults to output_folder()."""
     name = "word2vec.model"
-    folder: Path | None = None
     if corpus_paths:
         first = corpus_paths[0]
-        folder = first if first.is_dir() else first.parent
         stem = first.name if first.is_dir() else first.name.split(".")[0]
         name = f"{stem or 'word2vec'}.model"
-        if first.is_dir():
-            folder = first.parent
-    if folder is None or not os.access(folder, os.W_OK):
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        folder = Path(docs) if docs else Path.home()
-    return folder / name
+    return (folder if folder is not None else output_folder()) / name
 
 
 class ParamsPage(QWidget):
@@ -114,6 +130,18 @@ class ParamsPage(QWidget):
         preset_row = QHBoxLayout()
         preset_row.addWidget(self.preset_label)
         preset_row.addWidget(self.preset, 1)
+        self.preset_help = QLabel()
+        self.preset_help.setObjectName("presetHelp")
+        self.preset_help.setWordWrap(True)
+        self.preset_help.setStyleSheet("color: palette(placeholder-text);")
+        self.preset.currentIndexChanged.connect(self._update_preset_help)
+        # Shown instead of the editable form when a resumed run's settings are on display.
+        self.read_only_note = QLabel()
+        self.read_only_note.setObjectName("readOnlyNote")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setStyleSheet("background: palette(alternate-base); padding: 6px;")
+        self.read_only_note.hide()
+        self.read_only = False
 
         form_host = QWidget()
         self.form = QFormLayout(form_host)
@@ -143,6 +171,7 @@ class ParamsPage(QWidget):
         scroll.setWidget(form_host)
 
         self.output = QLineEdit()
+        self.output.textChanged.connect(self.output.setToolTip)  # the field shows the end of a long path
         self.output_button = QPushButton()
         self.output_button.clicked.connect(self._choose_output)
         self.output_label = QLabel()
@@ -166,7 +195,9 @@ class ParamsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.read_only_note)
         left_layout.addLayout(preset_row)
+        left_layout.addWidget(self.preset_help)
         left_layout.addWidget(scroll, 1)
         left_layout.addLayout(output_row)
         left_layout.addWidget(self.continue_box)
@@ -181,16 +212,28 @@ class ParamsPage(QWidget):
         self.preview_text.setTextFormat(Qt.TextFormat.RichText)
         self.preview_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.preview_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.few_words_warning = QLabel()
+        self.few_words_warning.setObjectName("fewWordsWarning")
+        self.few_words_warning.setWordWrap(True)
+        self.few_words_warning.setStyleSheet(
+            "color: #8a4b00; background: #fff4e0; border: 1px solid #f0c080; padding: 6px;")
+        self.few_words_warning.hide()
         preview_layout = QVBoxLayout(self.preview_box)
         preview_layout.addWidget(self.preview_button)
         preview_layout.addWidget(self.preview_status)
+        preview_layout.addWidget(self.few_words_warning)
         preview_layout.addWidget(self.preview_text, 1)
+        # Room for its figures and the thinned words without wrapping every value onto three lines.
+        self.preview_box.setMinimumWidth(320)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.preview_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([540, 360])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -284,6 +327,35 @@ class ParamsPage(QWidget):
         self.preset.setCurrentIndex(self.preset.findData(match))
         self._applying = False
 
+    def _update_preset_help(self) -> None:
+        texts = {
+            "seed": self.tr(
+                "The recipe of the large model this app was first built for: skip-gram with hierarchical "
+                "softmax, 256 dimensions, only words seen 64 times or more. Made for a big corpus (hundreds of "
+                "MB of text); on a small one it keeps too few words."),
+            "quick": self.tr(
+                "For a small corpus (a novel, a few MB of reviews): 100 dimensions, words seen 5 times or more, "
+                "5 passes. Trains in minutes; a good first try."),
+        }
+        custom = self.tr("Your own settings: the values below match no preset.")
+        self.preset_help.setText(texts.get(self.preset.currentData(), custom))
+
+    # --- a resumed run's settings, read-only -------------------------------------------------------
+    def set_read_only(self, note: str | None) -> None:
+        """Show the settings without letting them change (a resumed run keeps its own); None: editable again."""
+        self.read_only = note is not None
+        self.read_only_note.setText(note or "")
+        self.read_only_note.setVisible(note is not None)
+        controls: list[QWidget] = [self.preset, self.output, self.output_button, self.continue_box,
+                                   self.preview_button, *self.widgets.values()]
+        for control in controls:
+            control.setEnabled(note is None)
+        if note is not None:
+            self.continue_box.hide()
+        else:
+            self.set_base_model(self.base_model)
+            self._continue_toggled(self.continue_training.isChecked())
+
     # --- output and continue training -------------------------------------------------------------
     def set_output_path(self, path: Path) -> None:
         self.output.setText(str(path))
@@ -360,25 +432,45 @@ class ParamsPage(QWidget):
     def show_preview(self, p: TrainingPreview) -> None:
         self.preview_status.setText("")
         thinned = ", ".join(f"{w} {100 * keep:.0f}%" for w, keep in p.most_thinned[:6])
+        corpus = self.tr("%Ln word(s) in %1, %2 distinct", "", p.tokens).replace(
+            "%1", self.tr("%Ln sentence(s)", "", p.sentences)).replace("%2", f"{p.vocab_total:,}")
+        kept = self.tr("%1 (words seen at least %n time(s))", "", p.effective_min_count).replace(
+            "%1", f"{p.vocab_kept:,}")
         rows = [
-            (self.tr("Corpus"), self.tr("%1 words in %2 sentences, %3 distinct").replace(
-                "%1", f"{p.tokens:,}").replace("%2", f"{p.sentences:,}").replace("%3", f"{p.vocab_total:,}")),
-            (self.tr("Words kept"), self.tr("%1 words appear at least %2 times").replace(
-                "%1", f"{p.vocab_kept:,}").replace("%2", f"{p.effective_min_count:,}")),
+            (self.tr("Corpus"), corpus),
+            (self.tr("Words kept"), kept),
             (self.tr("Coverage"), self.tr("they make up %1% of the corpus").replace("%1", f"{100 * p.coverage:.1f}")),
-            (self.tr("Thinning"), self.tr("`sample` keeps %1% of their occurrences").replace(
+            (self.tr("Thinning"), self.tr("<i>sample</i> keeps %1% of their occurrences").replace(
                 "%1", f"{100 * p.sample_keep_ratio:.1f}") + (f"<br><small>{thinned}</small>" if thinned else "")),
             (self.tr("Memory"), self.tr("about %1 for the model").replace("%1", format_size(p.memory_bytes))),
             (self.tr("Duration"), self.tr("about %1 (at ~%2 words/s)").replace(
                 "%1", format_duration(p.estimated_seconds)).replace("%2", f"{p.words_per_second:,.0f}")),
         ]
         html = "<table cellspacing='4'>" + "".join(
-            f"<tr><td valign='top'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows) + "</table>"
+            f"<tr><td valign='top' style='white-space: nowrap'><b>{k}</b></td><td>{v}</td></tr>"
+            for k, v in rows) + "</table>"
         self.preview_text.setText(html)
+        self._show_few_words_warning(p)
         self.last_preview = p
+
+    def _show_few_words_warning(self, p: TrainingPreview) -> None:
+        """Too few kept words make neighbour lists of the same few frequent words: say so and what helps."""
+        if not p.too_few_words:
+            self.few_words_warning.hide()
+            return
+        parts = [self.tr("Only %Ln word(s) are kept: too few for useful neighbours.", "", p.vocab_kept)]
+        if p.suggested_min_count is not None:
+            parts.append(self.tr("Lower min_count to %1 to keep %Ln word(s).", "", p.suggested_kept).replace(
+                "%1", f"{p.suggested_min_count:,}"))
+        if p.vocab_total < core_training.FEW_WORDS:
+            parts.append(self.tr("The corpus has only %Ln distinct word(s): add more text.", "", p.vocab_total))
+        text = join_sentences(*parts)
+        self.few_words_warning.setText(text)
+        self.few_words_warning.show()
 
     def clear_preview(self, text: str = "") -> None:
         self.preview_text.setText("")
+        self.few_words_warning.hide()
         self.preview_status.setText(text)
         self.last_preview = None
 
@@ -402,6 +494,7 @@ class ParamsPage(QWidget):
             self.widgets[name].setToolTip(text)
             label.setToolTip(text)
         self.preset_label.setText(self.tr("Preset:"))
+        self._update_preset_help()
         labels = getattr(core_training, "PRESET_LABELS_ZH" if zh else "PRESET_LABELS", {})
         fallback = {"seed": self.tr("Seed recipe"), "quick": self.tr("Quick look")}
         for i in range(self.preset.count()):

@@ -6,6 +6,7 @@ through a Qt signal); it never runs or touches the training itself.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -26,9 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from explorer.core.tasks import Stage, StageKind
-from explorer.ui import messages
+from explorer.ui import i18n, messages
 
 BAR_STEPS = 1000
+
+
+def join_sentences(*sentences: str) -> str:
+    """Sentences of a message: a space between them in English, none after Chinese full stops."""
+    return ("" if i18n.current_language().startswith("zh") else " ").join(s for s in sentences if s)
 
 
 def format_duration(seconds: float) -> str:
@@ -72,18 +78,34 @@ def stage_kind(stage: Stage | StageKind | str) -> str:
     return _STAGE_GROUPS.get(Stage.of(stage).kind, "corpus")  # else reading and segmenting the text files
 
 
-def compact_number(value: float) -> str:
-    """1,040,000 -> 1.04M, 950,000 -> 950k: loss values run to millions, and axis labels must stay short."""
+_SUFFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
+
+
+def compact_number(value: float, spacing: float | None = None) -> str:
+    """1,040,000 -> 1.04M, 950,000 -> 950k: loss values run to millions, and axis labels must stay short.
+
+    With ``spacing`` (the distance between neighbouring ticks) there are just enough decimals to tell
+    neighbours apart: 3.655M and 3.660M, not "3.66M" twice.
+    """
     size = abs(value)
-    for limit, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.3g}"
+    limit, suffix = next(((lim, suf) for lim, suf in _SUFFIXES if size >= lim), (1.0, ""))
+    if spacing is None or spacing <= 0:
+        return f"{value / limit:.3g}{suffix}"
+    decimals = min(6, max(0, math.ceil(-math.log10(spacing / limit) - 1e-9)))
+    return f"{value / limit:.{decimals}f}{suffix}"
+
+
+def loss_range(losses: list[float]) -> tuple[float, float]:
+    """The y range that shows ``losses``: a margin around them, and a sensible span for one or equal values."""
+    lo, hi = min(losses), max(losses)
+    span = hi - lo
+    pad = span * 0.08 if span > 1e-9 * max(1.0, abs(hi)) else max(abs(hi) * 0.05, 1.0)
+    return lo - pad, hi + pad
 
 
 class _CompactAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [compact_number(v * scale) for v in values]
+        return [compact_number(v * scale, spacing * scale) for v in values]
 
 
 class _EpochAxis(pg.AxisItem):
@@ -98,7 +120,7 @@ class _EpochAxis(pg.AxisItem):
 
 
 class LossChart(pg.PlotWidget):
-    """Training loss per epoch, one point per finished epoch."""
+    """Training loss per epoch, one point per finished epoch; the x axis spans the whole run."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent, background="w",
@@ -111,6 +133,7 @@ class LossChart(pg.PlotWidget):
                                 symbolBrush="#1f77b4")
         self.epochs: list[int] = []
         self.losses: list[float] = []
+        self.total_epochs = 0
 
     def set_labels(self, epoch_label: str, loss_label: str) -> None:
         self.setLabel("bottom", epoch_label)
@@ -119,22 +142,34 @@ class LossChart(pg.PlotWidget):
     def clear_points(self) -> None:
         self.epochs.clear()
         self.losses.clear()
+        self.total_epochs = 0
         self._curve.setData([], [])
 
-    def add_point(self, epoch: int, loss: float) -> None:
-        self.epochs.append(epoch)
-        self.losses.append(loss)
+    def add_point(self, epoch: int, loss: float, total_epochs: int = 0) -> None:
+        if epoch in self.epochs:  # the same epoch again (a resumed run re-reports nothing, but be safe)
+            index = self.epochs.index(epoch)
+            self.losses[index] = loss
+        else:
+            self.epochs.append(epoch)
+            self.losses.append(loss)
+        self.total_epochs = max(self.total_epochs, total_epochs, epoch)
         self._curve.setData(self.epochs, self.losses)
+        # Fixed ranges: pyqtgraph's auto range around one point is a sliver, which made every tick "3.66M".
+        self.setXRange(0.5, self.total_epochs + 0.5, padding=0)
+        self.setYRange(*loss_range(self.losses), padding=0)
 
 
 class ProgressPage(QWidget):
     """Step 3: what the running training is doing, and its result.
 
-    Signals: cancel_requested() from the Cancel button, open_requested() from "Open the model".
+    Signals: cancel_requested() from the Cancel button, open_requested() from "Open the model",
+    resume_requested() and discard_requested() from the buttons a cancelled, resumable run shows.
     """
 
     cancel_requested = Signal()
     open_requested = Signal()
+    resume_requested = Signal()
+    discard_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,6 +209,12 @@ class ProgressPage(QWidget):
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_requested)
         self.open_button.hide()
+        self.resume_button = QPushButton()
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.resume_button.hide()
+        self.discard_button = QPushButton()
+        self.discard_button.clicked.connect(self.discard_requested)
+        self.discard_button.hide()
         self.auto_open = QCheckBox()
         self.auto_open.setChecked(True)
 
@@ -187,6 +228,8 @@ class ProgressPage(QWidget):
         buttons.addWidget(self.auto_open)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.resume_button)
         buttons.addWidget(self.cancel_button)
 
         layout = QVBoxLayout(self)
@@ -229,6 +272,8 @@ class ProgressPage(QWidget):
         self.result_label.clear()
         self.drift_box.hide()
         self.open_button.hide()
+        self.resume_button.hide()
+        self.discard_button.hide()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.stage_label.setText(self.tr("Starting…"))
@@ -263,9 +308,14 @@ class ProgressPage(QWidget):
                 self.eta_label.setText(self.tr("About %1 left").replace("%1", format_duration(remaining)))
         self._tick()
 
+    def show_earlier_epochs(self, earlier: list[Any]) -> None:
+        """A resumed run: the epochs finished before the interruption, so the chart shows the whole run."""
+        for stats in earlier:
+            self.on_epoch(stats)
+
     def on_epoch(self, stats: Any) -> None:
         if stats.loss is not None:
-            self.chart.add_point(int(stats.epoch), float(stats.loss))
+            self.chart.add_point(int(stats.epoch), float(stats.loss), int(stats.epochs))
         text = self.tr("Epoch %1 of %2 done in %3 s, %4 effective words/s").replace("%1", str(stats.epoch))
         text = text.replace("%2", str(stats.epochs)).replace("%3", f"{stats.seconds:.1f}")
         text = text.replace("%4", f"{stats.words_per_second:,.0f}")
@@ -278,11 +328,28 @@ class ProgressPage(QWidget):
         self.cancel_button.setEnabled(False)
         self.stage_label.setText(self.tr("Cancelling…"))
 
-    def set_cancelled(self) -> None:
-        self._stop(
-            "cancelled",
-            self.tr("Cancelled. Nothing was saved and the open model is unchanged."),
-        )
+    def set_cancelled(self, epochs_done: int = 0, resumable: bool = False, base_unchanged: bool = False) -> None:
+        """Say what a cancel kept: the finished epochs of a checkpointed run can be resumed, now or later."""
+        if not resumable:
+            text = self.tr("Cancelled. The model was not saved.")
+        elif epochs_done:
+            text = self.tr("Cancelled. The model was not saved yet, but its %n finished epoch(s) are kept: "
+                           "Resume continues from there, now or later from File > Resume an Interrupted "
+                           "Training.", "", epochs_done)
+        else:
+            text = self.tr("Cancelled before the first epoch ended, so the model was not saved. Its settings "
+                           "are kept: Resume starts it again, now or later from File > Resume an Interrupted "
+                           "Training.")
+        if base_unchanged:
+            text = join_sentences(text, self.tr("The open model is unchanged."))
+        self._stop("cancelled", text)
+        self.resume_button.setVisible(resumable)
+        self.discard_button.setVisible(resumable and epochs_done > 0)
+
+    def set_discarded(self) -> None:
+        self.resume_button.hide()
+        self.discard_button.hide()
+        self.stage_label.setText(self.tr("Cancelled. The finished epochs were discarded; nothing was saved."))
 
     def set_failed(self, message: str) -> None:
         self._stop("failed", self.tr("Training stopped: %1").replace("%1", message))
@@ -290,12 +357,12 @@ class ProgressPage(QWidget):
     def set_finished(self, result: Any) -> None:
         self.bar.setValue(BAR_STEPS)
         self._stop("finished", self.tr("Done."))
-        self.eta_label.clear()
-        text = self.tr("Saved %1 (%2 words, %3 epochs, %4).").replace("%1", str(result.model_path))
-        text = text.replace("%2", f"{result.vocab_size:,}").replace("%3", str(result.epochs_done))
+        text = self.tr("Saved %1 (%2, %3, %4).").replace("%1", str(result.model_path))
+        text = text.replace("%2", self.tr("%Ln word(s)", "", result.vocab_size))
+        text = text.replace("%3", self.tr("%n epoch(s)", "", result.epochs_done))
         text = text.replace("%4", format_duration(result.seconds))
         if getattr(result, "new_words", 0):
-            text += " " + self.tr("%1 new words learned.").replace("%1", f"{result.new_words:,}")
+            text += " " + self.tr("%Ln new word(s) learned.", "", result.new_words)
         self.result_label.setText(text)
         self.open_button.show()
         if result.drift is not None:
@@ -327,6 +394,8 @@ class ProgressPage(QWidget):
         self._clock.stop()
         self.cancel_button.hide()
         self.stage_label.setText(text)
+        self.stage_label.setWordWrap(True)
+        self.eta_label.clear()  # nothing is left to wait for, whatever the outcome
         if state != "finished":
             self.speed_label.clear()
         self._tick()
@@ -343,6 +412,10 @@ class ProgressPage(QWidget):
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("Cancel training"))
         self.open_button.setText(self.tr("Open the model"))
+        self.resume_button.setText(self.tr("Resume"))
+        self.resume_button.setToolTip(self.tr("Continue this training from its last finished epoch."))
+        self.discard_button.setText(self.tr("Discard"))
+        self.discard_button.setToolTip(self.tr("Forget the finished epochs of this training."))
         self.auto_open.setText(self.tr("Open the model when done"))
         self.drift_box.setTitle(self.tr("How the known words moved"))
         self.drift_table.setHorizontalHeaderLabels(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,9 +31,15 @@ from explorer.core.io.model import LoadedModel
 from explorer.core.tasks import CancelToken, Reporter, Stage
 from explorer.core.training import EpochStats, TrainConfig, TrainResult
 from explorer.ui import messages
+from explorer.ui.settings import open_settings
 from explorer.ui.widgets.training_corpus import CorpusPage
-from explorer.ui.widgets.training_params import ParamsPage, default_output_path
-from explorer.ui.widgets.training_progress import ProgressPage
+from explorer.ui.widgets.training_params import (
+    ParamsPage,
+    default_output_path,
+    output_folder,
+    remember_output_folder,
+)
+from explorer.ui.widgets.training_progress import ProgressPage, join_sentences
 from explorer.ui.workers import LatestTask, Task
 
 # Progress-bar share of segmentation when the corpus still has to be segmented (it is cached afterwards).
@@ -106,8 +112,9 @@ class TrainingDialog(QDialog):
     CORPUS, PARAMETERS, TRAINING = range(3)
 
     def __init__(self, parent: QWidget | None = None, corpus_paths: Sequence[Path | str] = (),
-                 base_model: LoadedModel | None = None) -> None:
+                 base_model: LoadedModel | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
+        self._settings = settings if settings is not None else open_settings()
         self.setModal(False)
         self.setSizeGripEnabled(True)
         self.resize(900, 680)
@@ -155,6 +162,10 @@ class TrainingDialog(QDialog):
         self.train_task: Task | None = None
         self.train_result: TrainResult | None = None
         self._close_when_stopped = False
+        self.resumed: core_training.InterruptedTraining | None = None  # set while showing a resumed run
+        self._checkpoint_dir: Path | None = None  # of the current or last run
+        self._epochs_done = 0
+        self._continuing = False
         # No parent: the worker calls it, so it must outlive this dialog until the training thread ends.
         self._relay = EpochRelay()
         self._relay.epoch.connect(self._on_epoch)
@@ -169,6 +180,8 @@ class TrainingDialog(QDialog):
         self.params_page.preview_requested.connect(self.run_preview)
         self.progress_page.cancel_requested.connect(self.cancel_training)
         self.progress_page.open_requested.connect(self._open_result)
+        self.progress_page.resume_requested.connect(self._resume_own)
+        self.progress_page.discard_requested.connect(self._discard_own)
 
         self.params_page.set_base_model(base_model)
         self.retranslate()
@@ -180,7 +193,7 @@ class TrainingDialog(QDialog):
     def add_corpus_paths(self, paths: Sequence[Path | str]) -> None:
         """Add dropped files or folders (a running training is not affected)."""
         self.corpus_page.add_paths(paths)
-        self.params_page.set_output_path(default_output_path(self.corpus_page.paths))
+        self.params_page.set_output_path(default_output_path(self.corpus_page.paths, output_folder(self._settings)))
 
     def set_base_model(self, model: LoadedModel | None) -> None:
         self.params_page.set_base_model(model)
@@ -206,7 +219,9 @@ class TrainingDialog(QDialog):
         self._update_buttons()
 
     def go_next(self) -> None:
-        if self.stack.currentIndex() == self.CORPUS:
+        if self.stack.currentIndex() == self.PARAMETERS and self.resumed is not None:
+            self.show_page(self.TRAINING)
+        elif self.stack.currentIndex() == self.CORPUS:
             self.show_page(self.PARAMETERS)
             if self.segmented is None and not self._previewer.busy and self.corpus_page.usable_files():
                 self.run_preview()
@@ -222,10 +237,12 @@ class TrainingDialog(QDialog):
         index = self.stack.currentIndex()
         training = self.progress_page.running
         usable = bool(self.corpus_page.usable_files())
-        self.back_button.setEnabled(index != self.CORPUS and not training)
-        self.next_button.setVisible(index == self.CORPUS)
-        self.next_button.setEnabled(usable and not self.corpus_page.busy)
-        self.train_button.setVisible(index == self.PARAMETERS)
+        resumed = self.resumed is not None
+        # A resumed run has no corpus page to go back to: its settings page leads only forward again.
+        self.back_button.setEnabled(index != self.CORPUS and not training and not (resumed and index == self.PARAMETERS))
+        self.next_button.setVisible(index == self.CORPUS or (resumed and index == self.PARAMETERS))
+        self.next_button.setEnabled(resumed or (usable and not self.corpus_page.busy))
+        self.train_button.setVisible(index == self.PARAMETERS and not resumed)
         self.train_button.setEnabled(usable and not training)
 
     # --- preview ---------------------------------------------------------------------------------
@@ -319,20 +336,75 @@ class TrainingDialog(QDialog):
                 self.tr("Replace the file?"),
                 self.tr("%1 already exists. Replace it with the new model?").replace("%1", str(output))):
             return
+        try:  # the default folder (Documents/Word2Vec Explorer) is made on first use
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            messages.warning(self, self.tr("Cannot create the folder %1.").replace("%1", str(output.parent)),
+                             self.tr("Choose another place next to “Save as” (%1).").replace(
+                                 "%1", err.strerror or str(err)))
+            return
+        remember_output_folder(output, self._settings)
         self._previewer.abandon()
         self._preview_timer.stop()
         base = self.params_page.base_model if self.params_page.continuing else None
         cached = self.segmented is not None and self._segmented_for == self._segment_key()
+        self._checkpoint_dir = core_training.checkpoint_dir_for(output)
+        self._continuing = base is not None
+        self._epochs_done = 0
         self._run(Task(segment_and_train, files, self.corpus_page.options(), config, output,
                        base=base, keep_known_fixed=self.params_page.keep_known_fixed(),
                        on_epoch=self._relay.emit_epoch), 0.0 if cached else SEGMENT_SHARE)
 
     def resume(self, interrupted: core_training.InterruptedTraining) -> None:
-        """Continue an interrupted training from its last finished epoch, on the progress page."""
+        """Continue an interrupted training from its last finished epoch, on the progress page.
+
+        The settings page then shows that run's own settings, read-only, and the loss chart its earlier epochs.
+        """
         if self.progress_page.running:
             return
+        try:
+            state = core_training.read_checkpoint(interrupted.checkpoint_dir)
+        except ExplorerError as err:
+            messages.error(self, err)
+            return
+        self.resumed = interrupted
+        self._checkpoint_dir = interrupted.checkpoint_dir
+        self.segmented = None  # its corpus is the run's own: no preview of this dialog's files follows edits
+        self._segmented_for = None
+        self._continuing = False
+        self._previewer.abandon()
+        self._preview_timer.stop()
+        self.params_page.set_config(core_training.TrainConfig.from_dict(state["config"]))
         self.params_page.set_output_path(interrupted.output)
+        note = self.tr("These are the settings of the training being resumed, which saves to %1; they cannot "
+                       "change now. To train with other settings, start a new training.").replace(
+            "%1", interrupted.output.name)
+        if state.get("base"):
+            note = join_sentences(note, self.tr("It continues training %1.").replace(
+                "%1", Path(str(state["base"])).name))
+        self.params_page.set_read_only(note)
+        self.params_page.clear_preview(self.tr("The preview is for new trainings; this one already started."))
+        earlier = [EpochStats(**stats) for stats in state.get("epoch_stats") or []]
+        self._epochs_done = int(state.get("epochs_done") or 0)
         self._run(Task(resume_training, interrupted.checkpoint_dir, on_epoch=self._relay.emit_epoch), 0.0)
+        self.progress_page.show_earlier_epochs(earlier[: self._epochs_done])
+
+    def _resume_own(self) -> None:
+        """The Resume button of a cancelled run: continue it in this same dialog."""
+        folder = self._checkpoint_dir
+        found = [t for t in core_training.interrupted_trainings() if folder is not None and t.checkpoint_dir == folder]
+        if found:
+            self.resume(found[0])
+        else:
+            messages.warning(self, self.tr("This training can no longer be resumed."),
+                             self.tr("Its checkpoint is gone; start a new training."))
+
+    def _discard_own(self) -> None:
+        if self._checkpoint_dir is not None and self.ask(
+                self.tr("Discard the finished epochs?"),
+                self.tr("The finished epochs of this training are deleted and it can no longer be resumed.")):
+            core_training.discard_checkpoint(self._checkpoint_dir)
+            self.progress_page.set_discarded()
 
     def _run(self, task: Task, segment_share: float) -> None:
         self.train_result = None
@@ -358,6 +430,7 @@ class TrainingDialog(QDialog):
         return self.progress_page.running
 
     def _on_epoch(self, stats: EpochStats) -> None:
+        self._epochs_done = max(self._epochs_done, int(stats.epoch))
         self.progress_page.on_epoch(stats)
         self.epoch_done.emit(stats)
 
@@ -376,7 +449,9 @@ class TrainingDialog(QDialog):
         self.training_failed.emit(err)
 
     def _on_train_cancelled(self) -> None:
-        self.progress_page.set_cancelled()
+        folder = self._checkpoint_dir
+        resumable = folder is not None and any(t.checkpoint_dir == folder for t in core_training.interrupted_trainings())
+        self.progress_page.set_cancelled(self._epochs_done, resumable, base_unchanged=self._continuing)
         self._update_buttons()
         self.training_cancelled.emit()
 

@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>demo model training text; self-test text</source>
+        <translation>演示模型的训练文本；自检文本</translation>
+    </message>
+    <message>
+        <source>demo model training text</source>
+        <translation>演示模型的训练文本</translation>
+    </message>
+    <message>
+        <source>CJK font for labels and plots</source>
+        <translation>标签和图中的中日韩字体</translation>
+    </message>
+    <message>
+        <source>interpreter</source>
+        <translation>解释器</translation>
+    </message>
+    <message>
+        <source>user interface</source>
+        <translation>用户界面</translation>
+    </message>
+    <message>
+        <source>word2vec models and training</source>
+        <translation>word2vec 模型与训练</translation>
+    </message>
+    <message>
+        <source>Chinese word segmentation (with its dictionary)</source>
+        <translation>中文分词（含词典）</translation>
+    </message>
+    <message>
+        <source>arrays</source>
+        <translation>数组</translation>
+    </message>
+    <message>
+        <source>used by gensim</source>
+        <translation>供 gensim 使用</translation>
+    </message>
+    <message>
+        <source>plots</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source>fast neighbour search</source>
+        <translation>快速近邻搜索</translation>
+    </message>
+    <message>
+        <source>linear algebra (inside NumPy, SciPy, faiss)</source>
+        <translation>线性代数（NumPy、SciPy、faiss 内部）</translation>
+    </message>
+    <message>
+        <source>encoding detection</source>
+        <translation>编码检测</translation>
+    </message>
+    <message>
+        <source>settings and cache folders</source>
+        <translation>设置与缓存文件夹</translation>
+    </message>
+    <message>
+        <source>progress in the command line</source>
+        <translation>命令行中的进度显示</translation>
+    </message>
+    <message>
+        <source>Open, query, plot and train word2vec models.</source>
+        <translation>打开、查询、绘制和训练 word2vec 模型。</translation>
+    </message>
+    <message>
+        <source>Word2Vec Explorer is free software under the MIT licence.</source>
+        <translation>词向量探索器是 MIT 许可证下的自由软件。</translation>
+    </message>
+    <message>
+        <source>Data in the built-in demo model</source>
+        <translation>内置演示模型所用的数据</translation>
+    </message>
+    <message>
+        <source>Font</source>
+        <translation>字体</translation>
+    </message>
+    <message>
+        <source>Its licence and copyright texts:</source>
+        <translation>其许可证和版权文本：</translation>
+    </message>
+    <message>
+        <source>Libraries</source>
+        <translation>程序库</translation>
+    </message>
+    <message>
+        <source> (double-click app)</source>
+        <translation>（双击版应用）</translation>
+    </message>
+    <message>
+        <source>The Qt and gensim libraries are used under the LGPL: in this app they are separate shared libraries and modules that you may replace with your own builds.</source>
+        <translation>Qt 和 gensim 库依 LGPL 使用：在本应用中它们是独立的共享库和模块，你可以换成自己编译的版本。</translation>
+    </message>
+    <message>
+        <source>About Word2Vec Explorer</source>
+        <translation>关于词向量探索器</translation>
+    </message>
+</context>
+<context>
     <name>CacheDialog</name>
     <message>
         <source>Cache Settings</source>

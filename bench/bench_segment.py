@@ -7,6 +7,8 @@ CPU seconds are printed too: they show the parallel overhead even when other job
 Also measures how long a cancel takes to stop a parallel run.
 
     .venv/bin/python bench/bench_segment.py [--rounds 3] [files...]
+    .venv/bin/python bench/bench_segment.py --per-corpus --rounds 2     # every shared corpus, each backend
+    .venv/bin/python bench/bench_segment.py --agreement tests/data/user_dict_mixed.txt  # per configuration
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -90,16 +93,163 @@ def cancel_latency(files: list[Path], cache: Path, after: float) -> float:
 
     threading.Thread(target=fire, daemon=True).start()
     try:
-        segment_corpus(files, cache_dir=cache, cancel=token, use_cache=False)
+        segment_corpus(files, SegmentOptions(segmenter="jieba"), cache_dir=cache, cancel=token, use_cache=False)
     except Cancelled:
         return time.monotonic() - cancelled_at[0]
     raise RuntimeError("finished before the cancel fired; use a bigger corpus")
+
+
+def corpus_files() -> list[Path]:
+    """Every plain-text corpus of the shared data (the .seg/.pos copies are the same text, the CSVs the same reviews)."""
+    return sorted(p for p in DATA.glob("*/*.txt") if not p.name.endswith(".seg.txt"))
+
+
+def ours_with(files: list[Path], cache: Path, segmenter: str, hmm: bool = True, user_dict: Path | None = None,
+              use_cache: bool = False) -> tuple[float, Path, float, str]:
+    """(wall seconds, output, CPU seconds of this process + its workers, backend used) for segment_corpus."""
+    me0, kids0 = cpu_seconds()
+    start = time.perf_counter()
+    corpus = segment_corpus(files, SegmentOptions(remove_punctuation=False, hmm=hmm, user_dict=user_dict,
+                                                  segmenter=segmenter), cache_dir=cache, use_cache=use_cache)
+    wall = time.perf_counter() - start
+    me1, kids1 = cpu_seconds()
+    return wall, corpus.path, (me1 - me0) + (kids1 - kids0), corpus.segmenter
+
+
+def fast_dat_single(files: list[Path], out: Path) -> float | None:
+    """jieba-fast-dat (the other candidate) on jieba's dict.txt, one process; None when not installed."""
+    try:
+        import jieba
+        import jieba_fast_dat
+    except ImportError:
+        return None
+    jieba_fast_dat.setLogLevel(logging.WARNING)
+    tok = jieba_fast_dat.Tokenizer(jieba.get_dict_file().name)  # its own dict.txt is another (larger) one
+    tok.initialize()
+    start = time.perf_counter()
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
+        for path in sorted(files):
+            with open(path, encoding="utf-8") as src:
+                for line in src:
+                    words = [w for w in tok.lcut(line.rstrip("\n")) if w.strip()]
+                    if words:
+                        f.write(" ".join(words) + "\n")
+    return time.perf_counter() - start
+
+
+def agreement(reference: Path, other: Path) -> tuple[float, float, float]:
+    """(share of identical lines, differing tokens / tokens of the differing lines, differing tokens / all)."""
+    import difflib
+
+    ref = reference.read_text(encoding="utf-8").splitlines()
+    oth = other.read_text(encoding="utf-8").splitlines()
+    if len(ref) != len(oth):  # a line emptied by one side only: align the lines first
+        pairs = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ref, b=oth, autojunk=False).get_opcodes():
+            pairs += list(zip(ref[i1:i2], oth[j1:j2])) + [(x, "") for x in ref[i1 + (j2 - j1):i2]]
+    else:
+        pairs = list(zip(ref, oth))
+    same = sum(a == b for a, b in pairs)
+    all_tokens = sum(len(a.split()) for a in ref) or 1
+    diff_tokens = diff_line_tokens = 0
+    for a, b in pairs:
+        if a != b:
+            ta, tb = a.split(), b.split()
+            diff_line_tokens += len(ta)
+            matcher = difflib.SequenceMatcher(a=ta, b=tb, autojunk=False)
+            diff_tokens += len(ta) - sum(m.size for m in matcher.get_matching_blocks())
+    return same / max(len(ref), 1), diff_tokens / max(diff_line_tokens, 1), diff_tokens / all_tokens
+
+
+def head(path: Path, max_bytes: int, folder: Path) -> Path:
+    """The file itself, or a copy of its first whole lines up to ``max_bytes`` (same name, in ``folder``)."""
+    if path.stat().st_size <= max_bytes:
+        return path
+    out = folder / path.name
+    with open(path, "rb") as src, open(out, "wb") as dst:
+        size = 0
+        for line in src:
+            if size + len(line) > max_bytes:
+                break
+            dst.write(line)
+            size += len(line)
+    return out
+
+
+def per_corpus(files: list[Path], rounds: int, say: Any, max_mb: float, combined: bool) -> None:
+    """Throughput (jieba.cut 1 process vs segment_corpus with each backend) and agreement, per corpus file."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp)
+        samples = cache / "samples"
+        samples.mkdir()
+        files = [head(p, int(max_mb * 1e6), samples) for p in files] if max_mb else files
+        if max_mb:
+            say(f"each corpus: its first {max_mb:g} MB of lines (the whole file when smaller)")
+        if combined:
+            files = [*files, samples / "ALL"]
+            files[-1].write_bytes(b"".join(p.read_bytes() for p in files[:-1]))
+        ours_with([files[-1]], cache, "fast")  # saves jieba's state once, as a user's first run would
+        say("corpus | MB | jieba.cut 1 proc MB/s | ours jieba MB/s | ours rjieba MB/s (ratio wall, ratio CPU) "
+            "| jieba-fast-dat 1 proc MB/s | lines identical rjieba / fast-dat | differing tokens where not")
+        for path in files:
+            mb = path.stat().st_size / 1e6
+            t_j, t_oj, t_of, c_j, c_of = [], [], [], [], []
+            t_fd = None
+            for _ in range(rounds):
+                cpu0 = time.process_time()
+                t_j.append(jieba_single([path], cache / "ref.txt"))
+                c_j.append(time.process_time() - cpu0)
+                t_oj.append(ours_with([path], cache, "jieba")[0])
+                wall, out, cpu, backend = ours_with([path], cache, "fast")
+                assert backend == "rjieba", backend
+                t_of.append(wall)
+                c_of.append(cpu)
+            fast_out = cache / "fast.txt"
+            fast_out.write_bytes(out.read_bytes())
+            t_fd = fast_dat_single([path], cache / "fastdat.txt")
+            lines_f, tok_f, _ = agreement(cache / "ref.txt", fast_out)
+            lines_d, tok_d, _ = agreement(cache / "ref.txt", cache / "fastdat.txt") if t_fd else (0, 0, 0)
+
+            def rng(ts: list[float], mb: float = mb) -> str:
+                return f"{mb / max(ts):.2f}-{mb / min(ts):.2f}"
+
+            say(f"{path.name} | {mb:.1f} | {rng(t_j)} | {rng(t_oj)} | {rng(t_of)} "
+                f"({min(t_j) / min(t_of):.1f}x, {min(c_j) / min(c_of):.1f}x) | "
+                f"{mb / t_fd:.2f} | {lines_f:.4%} / {lines_d:.4%} | {tok_f:.2%} / {tok_d:.2%}"
+                if t_fd else f"{path.name} | {mb:.1f} | {rng(t_j)} | {rng(t_oj)} | {rng(t_of)} "
+                f"({min(t_j) / min(t_of):.1f}x, {min(c_j) / min(c_of):.1f}x) | - | {lines_f:.4%} / - | {tok_f:.2%}")
+
+
+def config_agreement(files: list[Path], user_dict: Path, cache: Path, say: Any) -> None:
+    """Lines identical, jieba backend vs rjieba backend, per corpus, for HMM on/off x with/without user dict."""
+    say(f"agreement per configuration (segment_corpus, segmenter jieba vs fast; user dictionary {user_dict.name})")
+    for hmm in (True, False):
+        for ud in (None, user_dict):
+            worst = 1.0
+            parts = []
+            for path in files:
+                ref = ours_with([path], cache, "jieba", hmm, ud, use_cache=True)[1]
+                fast = ours_with([path], cache, "fast", hmm, ud, use_cache=True)[1]
+                lines, tok, _ = agreement(ref, fast)
+                worst = min(worst, lines)
+                parts.append(f"{path.name} {lines:.4%}" + (f" ({tok:.2%} of their tokens)" if lines < 1 else ""))
+            say(f"HMM {'on' if hmm else 'off'}, user dict {'yes' if ud else 'no'}: worst {worst:.4%} "
+                f"{'>= 99.9%: fast by default' if worst >= 0.999 else '< 99.9%: jieba by default'}; "
+                + "; ".join(parts))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, default=DEFAULT_FILES)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--per-corpus", action="store_true",
+                        help="per shared corpus: MB/s of jieba.cut and of each backend, ratio, agreement")
+    parser.add_argument("--max-mb", type=float, default=0, help="--per-corpus: time only each file's first MB")
+    parser.add_argument("--combined", action="store_true", help="--per-corpus: also all the files as one corpus")
+    parser.add_argument("--agreement", type=Path, metavar="USER_DICT",
+                        help="line agreement jieba vs rjieba per corpus for HMM on/off x without/with USER_DICT")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "bench_segment_cache",
+                        help="where --agreement keeps the segmented outputs (reused by later runs)")
     parser.add_argument("--in-process", action="store_true", help="also time ours with workers=1")
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="first wait up to this long for the 1-minute load average to drop below 0.5")
@@ -119,6 +269,19 @@ def main() -> int:
         print(text, flush=True)
         lines.append(text)
 
+    if args.per_corpus or args.agreement:
+        files = args.files if args.files != DEFAULT_FILES else corpus_files()
+        say(f"cores available: {_available_cores()}; load average before: {os.getloadavg()[0]:.2f}")
+        if args.per_corpus:
+            per_corpus(files, args.rounds, say, args.max_mb, args.combined)
+        if args.agreement:
+            config_agreement(files, args.agreement, args.cache, say)
+        say(f"load average after: {os.getloadavg()[0]:.2f}")
+        out_dir = Path(__file__).resolve().parent / "out"
+        out_dir.mkdir(exist_ok=True)
+        name = "bench_segment_per_corpus.txt" if args.per_corpus else "bench_segment_agreement.txt"
+        (out_dir / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return 0
     say(f"corpus: {', '.join(p.name for p in args.files)} = {size / 1e6:.2f} MB; cores available: "
         f"{_available_cores()}; load average before: {os.getloadavg()[0]:.2f}")
     best_jieba = best_ours = best_one = float("inf")

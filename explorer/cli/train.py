@@ -48,6 +48,9 @@ def register(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None
                    help="CORPUS is already segmented (one sentence per line, words separated by spaces)")
     p.add_argument("--user-dict", type=Path, help="a jieba user dictionary")
     p.add_argument("--keep-punctuation", action="store_true")
+    p.add_argument("--segmenter", choices=["auto", "jieba", "fast"], default="auto",
+                   help="jieba (the reference), fast (rjieba: jieba's tokens, about ten times faster; jieba when "
+                        "not installed) or auto (fast where it is verified to match jieba; the default)")
     p.add_argument("--remove-stopwords", action="store_true")
     p.add_argument("--csv-column", help="the text column of CSV files")
     p.add_argument("--continue", dest="base", type=Path, metavar="MODEL",
@@ -126,7 +129,8 @@ def _segmented_corpus(args: argparse.Namespace, report: TqdmReporter, cancel: Ca
     from explorer.core.corpus import SegmentOptions, segment_corpus
 
     options = SegmentOptions(user_dict=args.user_dict, remove_punctuation=not args.keep_punctuation,
-                             remove_stopwords=args.remove_stopwords, csv_column=args.csv_column)
+                             remove_stopwords=args.remove_stopwords, csv_column=args.csv_column,
+                             segmenter=args.segmenter)
     seg = segment_corpus(args.corpus, options, report=report, cancel=cancel)
     report.close()
     for f in seg.files:

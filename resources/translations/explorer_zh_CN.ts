@@ -320,6 +320,18 @@
         <translation>发现新词（jieba 的 HMM）</translation>
     </message>
     <message>
+        <source>Fast segmenter (rjieba: jieba&apos;s words, about ten times faster)</source>
+        <translation>快速分词（rjieba：与 jieba 分词相同，约快十倍）</translation>
+    </message>
+    <message>
+        <source>Segments with the compiled rjieba, which gives the same words as jieba; unchecked, jieba itself.</source>
+        <translation>使用编译版 rjieba 分词，结果与 jieba 相同；不勾选则使用 jieba 本身。</translation>
+    </message>
+    <message>
+        <source>Not installed: install rjieba (pip install rjieba) to segment faster.</source>
+        <translation>未安装：安装 rjieba（pip install rjieba）即可更快分词。</translation>
+    </message>
+    <message>
         <source>Lets jieba guess words that are not in its dictionary, such as names; slower, sometimes wrong.</source>
         <translation>让 jieba 猜测词典里没有的词（例如人名）；较慢，偶尔会猜错。</translation>
     </message>

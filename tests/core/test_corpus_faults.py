@@ -182,8 +182,10 @@ def test_temporaries_left_by_a_killed_segmentation_are_removed_on_the_next_run(t
     big = tmp_path / "big.txt"  # big enough that the segmentation is still writing when it is killed
     big.write_bytes((DATA / "pd199801_damaged_utf8.txt").read_bytes() * 60)
     cache = tmp_path / "cache"
-    code = ("import sys; from pathlib import Path; from explorer.core.corpus import segment_corpus; "
-            f"segment_corpus([Path({str(big)!r})], cache_dir=Path({str(cache)!r}), workers=1)")
+    # jieba: the compiled backend could finish before the kill lands
+    code = ("import sys; from pathlib import Path; from explorer.core.corpus import SegmentOptions, segment_corpus; "
+            f"segment_corpus([Path({str(big)!r})], SegmentOptions(segmenter='jieba'), cache_dir=Path({str(cache)!r}), "
+            "workers=1)")
     child = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2])
     try:
         deadline = time.monotonic() + 60

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections import deque
@@ -15,6 +16,7 @@ from typing import IO, Any, Iterator, Sequence
 
 from explorer.core import fsutil, usercache
 from explorer.core.corpus.encoding import read_text_file
+from explorer.core.corpus.fast_segment import resolve
 from explorer.core.corpus.files import file_size, find_corpus_files
 from explorer.core.corpus.reading import FileReader, finished_report, sniff_file
 from explorer.core.corpus.records import CorpusFileReport, SegmentedCorpus, SegmentOptions
@@ -29,6 +31,11 @@ log = logging.getLogger(__name__)
 
 _CHUNK_CHARS = 64 * 1024           # ~0.2 s of jieba work: fine-grained enough for progress and cancel
 _PARALLEL_MIN_BYTES = 1 << 20      # below this, starting worker processes costs more than it saves
+# The compiled backend segments ~10 MB per CPU second: two workers' start-up (imports, dictionary) and the
+# chunks' trips between processes cost more than they save below this (9 MB: 1.1 CPU s in-process, 2.3 in a
+# pool; bench/bench_segment.py). Chunks are bigger too: the same time per chunk as jieba's.
+_PARALLEL_MIN_BYTES_FAST = int(os.environ.get("W2V_EXPLORER_FAST_PARALLEL_MB", "32")) << 20
+_CHUNK_CHARS_FAST = 8 * _CHUNK_CHARS
 _MAX_WORKERS = 8
 
 
@@ -39,7 +46,7 @@ class _Chunk:
 
 
 def _chunks(usable: list[CorpusFileReport], csv_column: str | int | None, readers: dict[Path, FileReader],
-            offset_of: dict[Path, int]) -> Iterator[_Chunk]:
+            offset_of: dict[Path, int], chunk_chars: int = _CHUNK_CHARS) -> Iterator[_Chunk]:
     for sniffed in usable:
         assert sniffed.encoding is not None
         reader = FileReader(sniffed.path, sniffed.encoding, csv_column)
@@ -50,7 +57,7 @@ def _chunks(usable: list[CorpusFileReport], csv_column: str | int | None, reader
         for item in reader.items():
             items.append(item)
             chars += len(item) + 1
-            if chars >= _CHUNK_CHARS:
+            if chars >= chunk_chars:
                 yield _Chunk(items, base + reader.position)
                 items, chars = [], 0
         if items:
@@ -80,7 +87,8 @@ def segment_corpus(
     stop_bytes = _read_bytes(options.stopwords, "stop-word list") if options.stopwords and options.remove_stopwords \
         else None
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    key = cache_key(files, options, user_dict_bytes, stop_bytes)
+    backend, backend_note = resolve(options.segmenter, options.hmm, user_dict_bytes is not None)
+    key = cache_key(files, options, user_dict_bytes, stop_bytes, backend)
     if use_cache:
         cached = load_cached(folder, key, options)
         if cached is not None:
@@ -98,11 +106,13 @@ def segment_corpus(
         stopwords=_stopword_set(options),
         lowercase=options.lowercase,
         state_file=state,
+        backend=backend,
     )
     total = sum(file_size(p) for p in files)
     if workers is None:
         cores = fsutil.cpu_count()
-        workers = 1 if cores < 2 or total < _PARALLEL_MIN_BYTES else min(cores, _MAX_WORKERS)
+        least = _PARALLEL_MIN_BYTES_FAST if backend != "jieba" else _PARALLEL_MIN_BYTES
+        workers = 1 if cores < 2 or total < least else min(cores, _MAX_WORKERS)
     pool = None
     try:
         if workers > 1:
@@ -120,8 +130,9 @@ def segment_corpus(
         except OSError as err:  # reading problems are caught per file: this is the output
             raise CorpusError(f"The segmented corpus cannot be written to {folder}: {err.strerror or err}.",
                               "Free some disk space there, or set W2V_EXPLORER_CACHE to a folder on another disk.")
-        if note:
-            corpus = dataclasses.replace(corpus, note=note)
+        notes = " ".join(n for n in (note, backend_note) if n)
+        if notes:
+            corpus = dataclasses.replace(corpus, note=notes)
         if pool is not None:
             pool.close()
             pool.join()
@@ -178,7 +189,8 @@ def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileRe
     try:
         with open(tmp, "wb") as out:
             report(0, total, "segmenting")
-            chunks = _chunks(usable, options.csv_column, readers, offset_of)
+            chunks = _chunks(usable, options.csv_column, readers, offset_of,
+                             _CHUNK_CHARS if config.backend == "jieba" else _CHUNK_CHARS_FAST)
             if pool is None:
                 segmenter = local_segmenter(config)
                 for chunk in chunks:
@@ -200,10 +212,10 @@ def _segment_to_cache(usable: list[CorpusFileReport], sniffed: list[CorpusFileRe
                 "Check that they hold Chinese or other text, or turn off stop-word and punctuation removal.")
         size = tmp.stat().st_size
         fsutil.replace(tmp, target)
-        store_record(folder, key, sentences, tokens, size, reports)
+        store_record(folder, key, sentences, tokens, size, reports, config.backend)
         usercache.enforce_limit(keep=[target])  # the new corpus is about to be trained on: never evicted here
         report(total, total, "segmenting")
-        return SegmentedCorpus(target, sentences, tokens, size, reports, False, options)
+        return SegmentedCorpus(target, sentences, tokens, size, reports, False, options, segmenter=config.backend)
     finally:
         fsutil.remove_quietly(tmp)
 

@@ -101,8 +101,17 @@ class SegmentOptions:
     hmm: bool = True               # jieba's HMM guesses words missing from the dictionary
     csv_column: str | int | None = None  # None = a column named review/text/... or the longest text column
     lowercase: bool = False
+    # "auto": the compiled backend (rjieba) where it is installed and verified to give jieba's tokens for this
+    # configuration, else jieba; "jieba": always jieba (the reference); "fast": rjieba whenever installed.
+    segmenter: str = "auto"
 
     def __post_init__(self) -> None:
+        from explorer.core.corpus.fast_segment import SEGMENTERS
+
+        if self.segmenter not in SEGMENTERS:
+            from explorer.core.errors import CorpusError
+
+            raise CorpusError(f"Unknown segmenter {self.segmenter!r}.", "Choose one of: " + ", ".join(SEGMENTERS) + ".")
         for name in ("user_dict", "stopwords"):
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
@@ -119,3 +128,4 @@ class SegmentedCorpus:
     from_cache: bool
     options: SegmentOptions
     note: str = ""  # something the user should know (e.g. the cache folder could not be written)
+    segmenter: str = "jieba"  # what segmented it: "jieba" or "rjieba" (same tokens)

@@ -93,7 +93,8 @@ def clear_cache(cache_dir: Path | None = None) -> int:
     return freed
 
 
-def cache_key(files: list[Path], options: SegmentOptions, user_dict: bytes | None, stopwords: bytes | None) -> str:
+def cache_key(files: list[Path], options: SegmentOptions, user_dict: bytes | None, stopwords: bytes | None,
+              backend: str = "jieba") -> str:
     import jieba
 
     def digest(data: bytes | None) -> str | None:
@@ -119,6 +120,8 @@ def cache_key(files: list[Path], options: SegmentOptions, user_dict: bytes | Non
             "lowercase": options.lowercase,
         },
         "user_dict": digest(user_dict),
+        # The backends give the same tokens, but a user comparing them must get a fresh run of each.
+        **({"segmenter": backend} if backend != "jieba" else {}),
         "stopwords": (digest(stopwords) if options.stopwords else digest(" ".join(sorted(BUILTIN_STOPWORDS)).encode()))
         if options.remove_stopwords else None,
     }
@@ -155,15 +158,16 @@ def load_cached(folder: Path, key: str, options: SegmentOptions) -> SegmentedCor
                                        f["replaced_bytes"], f["skipped"], f["note"], int(f["utf8_lines"]),
                                        int(f["legacy_lines"])) for f in meta["files"])
         usercache.touch(meta_path)  # last use: the cap evicts the least recently used first (read-only: no-op)
-        return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options)
+        return SegmentedCorpus(text_path, meta["sentences"], meta["tokens"], meta["bytes"], files, True, options,
+                               segmenter=str(meta.get("segmenter", "jieba")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def store_record(folder: Path, key: str, sentences: int, tokens: int, size: int,
-                 reports: tuple[CorpusFileReport, ...]) -> None:
+                 reports: tuple[CorpusFileReport, ...], segmenter: str = "jieba") -> None:
     """Write the JSON record that makes ``folder/key.txt`` a cache entry (written last: no record, no entry)."""
-    meta = {"format": CACHE_FORMAT, "sentences": sentences, "tokens": tokens, "bytes": size,
+    meta = {"format": CACHE_FORMAT, "sentences": sentences, "tokens": tokens, "bytes": size, "segmenter": segmenter,
             "files": [report_to_json(r) for r in reports]}
     with atomic_write(folder / f"{key}.json") as f:
         f.write(json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))

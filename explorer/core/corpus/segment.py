@@ -1,4 +1,5 @@
-"""jieba segmentation: the segmenter (its own jieba Tokenizer and saved state), in-process or in worker processes."""
+"""jieba segmentation: the segmenter (its own jieba Tokenizer and saved state, and optionally the compiled
+backend, fast_segment.py), in-process or in worker processes."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from explorer.core.corpus.fast_segment import FAST_NAME, FastCutter
 from explorer.core.corpus.jieba_state import JiebaState, load_state, save_state
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ class SegmenterConfig:
     stopwords: frozenset[str]
     lowercase: bool
     state_file: Path | None = None  # jieba's prefix dictionary (+ user words), saved by the first segmenter
+    backend: str = "jieba"  # or "rjieba": the compiled backend (fast_segment.resolve chose it), same tokens
 
 
 # jieba keeps the user's frequency-0 words ("split this word") in one module-wide set, finalseg.Force_Split_Words,
@@ -94,14 +97,23 @@ class Segmenter:
         # A private Tokenizer, so a user dictionary never leaks into jieba's global one.
         self.tokenizer = jieba.Tokenizer()
         self.force_split: set[str] = set()
-        state = load_state(config.state_file) if config.state_file is not None else None
-        if state is not None:
-            self.tokenizer.FREQ, self.tokenizer.total = state.freq, state.total
-            self.tokenizer.initialized = True
-            self.force_split = set(state.force_split)
-        else:
-            self._build_state(config)
         self.config = config
+        self.fast: FastCutter | None = None
+        if config.backend == FAST_NAME and not config.user_dict_text:
+            # jieba-rs's built-in dictionary is jieba's: jieba's own is not loaded (half a second per worker);
+            # the tokenizer initialises itself if a rare fix-up needs jieba's whole cut.
+            self.fast = FastCutter(None, 0, self.force_split, config.hmm, False, self._finalseg_cut, self._jieba_cut)
+        else:
+            state = load_state(config.state_file) if config.state_file is not None else None
+            if state is not None:
+                self.tokenizer.FREQ, self.tokenizer.total = state.freq, state.total
+                self.tokenizer.initialized = True
+                self.force_split = set(state.force_split)
+            else:
+                self._build_state(config)
+            if config.backend == FAST_NAME:
+                self.fast = FastCutter(self.tokenizer.FREQ, self.tokenizer.total, self.force_split, config.hmm,
+                                       True, self._finalseg_cut, self._jieba_cut)
         self.drop = config.drop_chars
         self.stopwords = frozenset(w.lower() for w in config.stopwords) if config.lowercase else config.stopwords
 
@@ -121,6 +133,23 @@ class Segmenter:
             except OSError as err:
                 log.info("could not save jieba's state to %s: %s", config.state_file, err)
 
+    def _finalseg_cut(self, text: str) -> list[str]:
+        """jieba's HMM on ``text`` with this segmenter's frequency-0 words (the fast backend's rare fix-ups)."""
+        from jieba import finalseg
+
+        with _own_force_split(self.force_split):
+            return list(finalseg.cut(text))
+
+    def _jieba_cut(self, text: str) -> list[str]:
+        with _own_force_split(self.force_split):
+            return list(self.tokenizer.cut(text, HMM=self.config.hmm))
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's tokens for ``text`` (with this segmenter's dictionary and HMM setting), nothing dropped."""
+        if self.fast is not None:
+            return self.fast.cut(_INVISIBLE.sub("", text))
+        return self._jieba_cut(_INVISIBLE.sub("", text))
+
     def segment(self, items: list[str]) -> tuple[bytes, int, int]:
         """(UTF-8 lines, sentences, tokens) for a chunk of text items."""
         cut = self.tokenizer.cut
@@ -130,8 +159,12 @@ class Segmenter:
         lower = self.config.lowercase
         out: list[str] = []
         tokens = 0
-        with _own_force_split(self.force_split):
-            cuts = [list(cut(_INVISIBLE.sub("", item), HMM=hmm)) for item in items]
+        if self.fast is not None:
+            fast_cut = self.fast.cut
+            cuts = [fast_cut(_INVISIBLE.sub("", item)) for item in items]
+        else:
+            with _own_force_split(self.force_split):
+                cuts = [list(cut(_INVISIBLE.sub("", item), HMM=hmm)) for item in items]
         for pieces in cuts:
             words = [w for w in pieces if w and not drop.issuperset(w)]
             if lower:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from explorer.core import corpus as core_corpus
 from explorer.core.corpus import CorpusFileReport, SegmentOptions
+from explorer.core.corpus.fast_segment import fast_available
 from explorer.core.corpus.records import encoding_label
 from explorer.core.tasks import CancelToken, Reporter
 from explorer.ui import messages
@@ -155,7 +156,11 @@ class CorpusPage(QWidget):
         self.remove_stopwords = QCheckBox()
         self.hmm = QCheckBox()
         self.hmm.setChecked(True)
-        for box in (self.remove_punctuation, self.remove_stopwords, self.hmm):
+        # Checked: SegmentOptions.segmenter "auto" (the compiled rjieba where it gives jieba's words); unchecked: jieba.
+        self.fast_segmenter = QCheckBox()
+        self.fast_segmenter.setChecked(fast_available())
+        self.fast_segmenter.setEnabled(fast_available())
+        for box in (self.remove_punctuation, self.remove_stopwords, self.hmm, self.fast_segmenter):
             box.toggled.connect(self.changed)
         self.options_form = QFormLayout(self.options_box)
         self.csv_label = QLabel()
@@ -165,6 +170,7 @@ class CorpusPage(QWidget):
         self.options_form.addRow(self.remove_punctuation)
         self.options_form.addRow(self.remove_stopwords)
         self.options_form.addRow(self.hmm)
+        self.options_form.addRow(self.fast_segmenter)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
@@ -195,6 +201,7 @@ class CorpusPage(QWidget):
             remove_stopwords=self.remove_stopwords.isChecked(),
             hmm=self.hmm.isChecked(),
             csv_column=self.csv_column.currentData(),
+            segmenter="auto" if self.fast_segmenter.isChecked() else "jieba",
         )
 
     def usable_files(self) -> list[Path]:
@@ -378,6 +385,10 @@ class CorpusPage(QWidget):
         self.hmm.setText(self.tr("Discover new words (jieba's HMM)"))
         self.hmm.setToolTip(self.tr(
             "Lets jieba guess words that are not in its dictionary, such as names; slower, sometimes wrong."))
+        self.fast_segmenter.setText(self.tr("Fast segmenter (rjieba: jieba's words, about ten times faster)"))
+        self.fast_segmenter.setToolTip(
+            self.tr("Segments with the compiled rjieba, which gives the same words as jieba; unchecked, jieba itself.")
+            if fast_available() else self.tr("Not installed: install rjieba (pip install rjieba) to segment faster."))
         if self.csv_column.count():
             self.csv_column.setItemText(0, self.tr("Automatic (a review/text column, else the longest)"))
 
